@@ -1,0 +1,405 @@
+#include "loudness.h"
+
+#include "gate.h"
+#include "kweight.h"
+#include "layout.h"
+#include "ps_status.h"
+#include "truepeak.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 1024              /* frames handled at once internally */
+#define FRAGMENTS_PER_STEP 10   /* 10 ms fragments in each 100 ms step */
+#define MOMENTARY_FRAGMENTS 40  /* 400 ms */
+#define SHORTTERM_FRAGMENTS 300 /* 3 s */
+#define INTEGRATED_GATE_LU (-10.0) /* BS.1770-5 relative gate */
+#define RANGE_GATE_LU (-20.0)      /* EBU Tech 3342 relative gate */
+#define RANGE_LOW 0.10
+#define RANGE_HIGH 0.95
+#define TINY 1e-30 /* filter state below this is flushed to zero */
+
+typedef struct {
+  double s1[2]; /* transposed direct form II state of the shelf */
+  double s2[2]; /* ... and of the high-pass */
+  double squares; /* sum of squared K-weighted samples in this fragment */
+  double weight;
+  float samplepeak;
+  float *clean; /* sanitised input of the current chunk */
+} Channel;
+
+typedef struct {
+  double energy; /* weighted sum of squares */
+  uint32_t frames;
+} Fragment;
+
+struct PsLoudness {
+  double rate;
+  uint64_t rate_hz;
+  unsigned channels;
+  PsKWeight k;
+  Channel *ch;
+  float *interleave; /* de-interleaving scratch, CHUNK frames */
+  PsTruePeak *tp;
+  PsGate *gate_i;
+  PsGate *gate_lra;
+  Fragment ring[SHORTTERM_FRAGMENTS];
+
+  uint64_t frames;      /* since reset */
+  uint64_t fragments;   /* completed since reset */
+  uint64_t fragment_end; /* frame index where the current fragment ends */
+  uint64_t measured;    /* frames fed while integrating */
+  bool integrating;
+
+  double momentary; /* energies of the latest windows, < 0 while undefined */
+  double shortterm;
+  double momentary_max;
+  double shortterm_max;
+
+  bool dirty;
+  double integrated;
+  double range;
+};
+
+static uint64_t
+fragment_boundary(const PsLoudness *m, uint64_t index)
+{
+  /* fragment k ends at floor(k * rate / 100): exact 400 ms and 3 s windows
+     at every rate that is a whole number of Hz divisible by 10, and within a
+     sample elsewhere */
+  return index * m->rate_hz / (10 * FRAGMENTS_PER_STEP);
+}
+
+int
+ps_loudness_init(PsLoudness **out, double rate, unsigned channels, const float *weights)
+{
+  if (!out) {
+    return PS_ERR_ARG;
+  }
+  *out = NULL;
+  if (!(rate >= PS_LOUDNESS_MIN_RATE && rate <= PS_LOUDNESS_MAX_RATE)) {
+    return PS_ERR_RATE;
+  }
+  if (!channels || channels > PS_MAX_CHANNELS) {
+    return PS_ERR_CHANNELS;
+  }
+  PsChannelRole roles[PS_MAX_CHANNELS];
+  if (!weights && ps_layout_roles(ps_layout_default(channels), channels, roles)) {
+    return PS_ERR_CHANNELS;
+  }
+
+  PsLoudness *m = (PsLoudness *)calloc(1, sizeof(PsLoudness));
+  if (!m) {
+    return PS_ERR_NOMEM;
+  }
+  m->rate = rate;
+  m->rate_hz = (uint64_t)llround(rate);
+  m->channels = channels;
+  int st = ps_kweight_design(&m->k, rate);
+  m->ch = (Channel *)calloc(channels, sizeof(Channel));
+  m->interleave = (float *)calloc((size_t)CHUNK * channels, sizeof(float));
+  if (!st && (!m->ch || !m->interleave)) {
+    st = PS_ERR_NOMEM;
+  }
+  for (unsigned c = 0; !st && c < channels; ++c) {
+    const float w = weights ? weights[c] : ps_role_weight(roles[c]);
+    if (!(w >= 0.0f && w <= 100.0f)) {
+      st = PS_ERR_ARG;
+      break;
+    }
+    m->ch[c].weight = w;
+    if (!(m->ch[c].clean = (float *)calloc(CHUNK, sizeof(float)))) {
+      st = PS_ERR_NOMEM;
+    }
+  }
+  if (!st) {
+    st = ps_truepeak_init(&m->tp, channels, CHUNK);
+  }
+  if (!st) {
+    st = ps_gate_init(&m->gate_i);
+  }
+  if (!st) {
+    st = ps_gate_init(&m->gate_lra);
+  }
+  if (st) {
+    ps_loudness_free(&m);
+    return st;
+  }
+  m->integrating = true;
+  ps_loudness_reset(m);
+  *out = m;
+  return PS_OK;
+}
+
+void
+ps_loudness_reset(PsLoudness *m)
+{
+  for (unsigned c = 0; c < m->channels; ++c) {
+    Channel *ch = &m->ch[c];
+    ch->s1[0] = ch->s1[1] = ch->s2[0] = ch->s2[1] = 0.0;
+    ch->squares = 0.0;
+    ch->samplepeak = 0.0f;
+  }
+  memset(m->ring, 0, sizeof(m->ring));
+  ps_truepeak_reset(m->tp);
+  ps_gate_reset(m->gate_i);
+  ps_gate_reset(m->gate_lra);
+  m->frames = 0;
+  m->fragments = 0;
+  m->fragment_end = fragment_boundary(m, 1);
+  m->measured = 0;
+  m->momentary = m->shortterm = -1.0;
+  m->momentary_max = m->shortterm_max = -1.0;
+  m->dirty = false;
+  m->integrated = -HUGE_VAL;
+  m->range = 0.0;
+}
+
+void
+ps_loudness_free(PsLoudness **pm)
+{
+  if (!pm || !*pm) {
+    return;
+  }
+  PsLoudness *m = *pm;
+  if (m->ch) {
+    for (unsigned c = 0; c < m->channels; ++c) {
+      free(m->ch[c].clean);
+    }
+    free(m->ch);
+  }
+  free(m->interleave);
+  ps_truepeak_free(&m->tp);
+  ps_gate_free(&m->gate_i);
+  ps_gate_free(&m->gate_lra);
+  free(m);
+  *pm = NULL;
+}
+
+void
+ps_loudness_set_integrating(PsLoudness *m, bool on)
+{
+  m->integrating = on;
+}
+
+/* Mean energy of the latest `count` fragments. */
+static double
+window_energy(const PsLoudness *m, unsigned count)
+{
+  double energy = 0.0;
+  uint64_t frames = 0;
+  for (unsigned i = 0; i < count; ++i) {
+    const Fragment *f = &m->ring[(m->fragments - 1 - i) % SHORTTERM_FRAGMENTS];
+    energy += f->energy;
+    frames += f->frames;
+  }
+  return frames ? energy / (double)frames : 0.0;
+}
+
+static void
+flush_state(double *s)
+{
+  /* denormals cost hundreds of cycles each; non-finite state never recovers */
+  if (!(fabs(s[0]) > TINY) || !isfinite(s[0])) {
+    s[0] = 0.0;
+  }
+  if (!(fabs(s[1]) > TINY) || !isfinite(s[1])) {
+    s[1] = 0.0;
+  }
+}
+
+static void
+end_fragment(PsLoudness *m, uint32_t frames)
+{
+  double energy = 0.0;
+  for (unsigned c = 0; c < m->channels; ++c) {
+    Channel *ch = &m->ch[c];
+    energy += ch->weight * ch->squares;
+    ch->squares = 0.0;
+    flush_state(ch->s1);
+    flush_state(ch->s2);
+  }
+  Fragment *f = &m->ring[m->fragments % SHORTTERM_FRAGMENTS];
+  f->energy = energy;
+  f->frames = frames;
+  ++m->fragments;
+  m->fragment_end = fragment_boundary(m, m->fragments + 1);
+
+  if (m->fragments >= MOMENTARY_FRAGMENTS) {
+    m->momentary = window_energy(m, MOMENTARY_FRAGMENTS);
+    if (m->integrating && m->momentary > m->momentary_max) {
+      m->momentary_max = m->momentary;
+    }
+  }
+  if (m->fragments >= SHORTTERM_FRAGMENTS) {
+    m->shortterm = window_energy(m, SHORTTERM_FRAGMENTS);
+    if (m->integrating && m->shortterm > m->shortterm_max) {
+      m->shortterm_max = m->shortterm;
+    }
+  }
+  if (m->integrating && m->fragments % FRAGMENTS_PER_STEP == 0) {
+    if (m->momentary >= 0.0) {
+      ps_gate_add(m->gate_i, m->momentary);
+      m->dirty = true;
+    }
+    if (m->shortterm >= 0.0) {
+      ps_gate_add(m->gate_lra, m->shortterm);
+      m->dirty = true;
+    }
+  }
+}
+
+/* K-weights x[0..n) through the channel's two biquads and returns the sum of
+   squares of the result. */
+static double
+kweight_squares(const PsKWeight *k, Channel *ch, const float *x, size_t n)
+{
+  const double b10 = k->shelf.b[0], b11 = k->shelf.b[1], b12 = k->shelf.b[2];
+  const double a11 = k->shelf.a[1], a12 = k->shelf.a[2];
+  const double a21 = k->highpass.a[1], a22 = k->highpass.a[2];
+  double s10 = ch->s1[0], s11 = ch->s1[1], s20 = ch->s2[0], s21 = ch->s2[1];
+  double sum = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double in = (double)x[i];
+    const double y1 = b10 * in + s10;
+    s10 = b11 * in - a11 * y1 + s11;
+    s11 = b12 * in - a12 * y1;
+    /* RLB numerator is 1, -2, 1 */
+    const double y2 = y1 + s20;
+    s20 = -2.0 * y1 - a21 * y2 + s21;
+    s21 = y1 - a22 * y2;
+    sum += y2 * y2;
+  }
+  ch->s1[0] = s10;
+  ch->s1[1] = s11;
+  ch->s2[0] = s20;
+  ch->s2[1] = s21;
+  return sum;
+}
+
+/* Copies x to the channel's clean buffer, non-finite and absurd values
+   replaced by silence, and returns the largest magnitude. */
+static float
+sanitise(float *dst, const float *x, size_t n)
+{
+  float peak = 0.0f;
+  for (size_t i = 0; i < n; ++i) {
+    float v = x[i];
+    const float a = fabsf(v);
+    /* NaN fails the comparison; 1e10 is +200 dBFS */
+    v = a <= 1e10f ? v : 0.0f;
+    dst[i] = v;
+    const float av = fabsf(v);
+    peak = av > peak ? av : peak;
+  }
+  return peak;
+}
+
+void
+ps_loudness_process(PsLoudness *m, const float *const *in, size_t n)
+{
+  size_t done = 0;
+  while (done < n) {
+    const size_t len = n - done < CHUNK ? n - done : CHUNK;
+    for (unsigned c = 0; c < m->channels; ++c) {
+      Channel *ch = &m->ch[c];
+      const float peak = sanitise(ch->clean, in[c] + done, len);
+      if (m->integrating) {
+        if (peak > ch->samplepeak) {
+          ch->samplepeak = peak;
+        }
+        ps_truepeak_process(m->tp, c, ch->clean, len);
+      }
+    }
+    /* K-weighting, split at fragment boundaries */
+    size_t pos = 0;
+    while (pos < len) {
+      const uint64_t left = m->fragment_end - m->frames;
+      const size_t step = (uint64_t)(len - pos) < left ? len - pos : (size_t)left;
+      for (unsigned c = 0; c < m->channels; ++c) {
+        Channel *ch = &m->ch[c];
+        ch->squares += kweight_squares(&m->k, ch, ch->clean + pos, step);
+      }
+      m->frames += step;
+      pos += step;
+      if (m->frames == m->fragment_end) {
+        end_fragment(m, (uint32_t)(m->fragment_end - fragment_boundary(m, m->fragments)));
+      }
+    }
+    if (m->integrating) {
+      m->measured += len;
+    }
+    done += len;
+  }
+}
+
+void
+ps_loudness_process_interleaved(PsLoudness *m, const float *frames, size_t n)
+{
+  const float *planes[PS_MAX_CHANNELS];
+  const unsigned nc = m->channels;
+  for (unsigned c = 0; c < nc; ++c) {
+    planes[c] = m->interleave + (size_t)c * CHUNK;
+  }
+  size_t done = 0;
+  while (done < n) {
+    const size_t len = n - done < CHUNK ? n - done : CHUNK;
+    for (size_t i = 0; i < len; ++i) {
+      for (unsigned c = 0; c < nc; ++c) {
+        m->interleave[(size_t)c * CHUNK + i] = frames[(done + i) * nc + c];
+      }
+    }
+    ps_loudness_process(m, planes, len);
+    done += len;
+  }
+}
+
+static double
+to_dbfs(float linear)
+{
+  return linear > 0.0f ? 20.0 * log10((double)linear) : -HUGE_VAL;
+}
+
+void
+ps_loudness_readings(PsLoudness *m, PsLoudnessReadings *r)
+{
+  if (m->dirty) {
+    m->integrated = ps_gate_integrated(m->gate_i, INTEGRATED_GATE_LU);
+    m->range = ps_gate_range(m->gate_lra, RANGE_GATE_LU, RANGE_LOW, RANGE_HIGH);
+    m->dirty = false;
+  }
+  r->momentary = m->momentary >= 0.0 ? ps_energy_to_lufs(m->momentary) : -HUGE_VAL;
+  r->shortterm = m->shortterm >= 0.0 ? ps_energy_to_lufs(m->shortterm) : -HUGE_VAL;
+  r->momentary_max = m->momentary_max >= 0.0 ? ps_energy_to_lufs(m->momentary_max) : -HUGE_VAL;
+  r->shortterm_max = m->shortterm_max >= 0.0 ? ps_energy_to_lufs(m->shortterm_max) : -HUGE_VAL;
+  r->integrated = m->integrated;
+  r->range = m->range;
+  float tp = 0.0f, sp = 0.0f;
+  for (unsigned c = 0; c < m->channels; ++c) {
+    const float t = ps_truepeak_channel(m->tp, c);
+    tp = t > tp ? t : tp;
+    sp = m->ch[c].samplepeak > sp ? m->ch[c].samplepeak : sp;
+  }
+  r->truepeak = to_dbfs(tp);
+  r->samplepeak = to_dbfs(sp);
+  r->seconds = (double)m->measured / m->rate;
+}
+
+void
+ps_loudness_channel_peaks(const PsLoudness *m, unsigned channel, float *truepeak,
+                          float *samplepeak)
+{
+  if (truepeak) {
+    *truepeak = ps_truepeak_channel(m->tp, channel);
+  }
+  if (samplepeak) {
+    *samplepeak = m->ch[channel].samplepeak;
+  }
+}
+
+uint64_t
+ps_loudness_frames(const PsLoudness *m)
+{
+  return m->frames;
+}

@@ -1,0 +1,385 @@
+/* Postsync loudness meter: LV2 glue around the core's BS.1770 engine.
+
+   One binary, four plugins (mono, stereo, 5.1, 7.1).  Audio passes through
+   unchanged, in place or not; the readings go to output control ports.
+   No feature is required: with urid:map the meter can follow the host's
+   transport through time:Position events. */
+#include "layout.h"
+#include "loudness.h"
+
+#include <lv2/atom/atom.h>
+#include <lv2/atom/util.h>
+#include <lv2/core/lv2.h>
+#include <lv2/core/lv2_util.h>
+#include <lv2/time/time.h>
+#include <lv2/urid/urid.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOUDNESS_URI "urn:postsync:loudness"
+
+/* Port indices: the controls are the same in every variant, audio inputs
+   then audio outputs follow, one per channel. */
+typedef enum {
+  PORT_RESET = 0,
+  PORT_FOLLOW_TRANSPORT,
+  PORT_TARGET,
+  PORT_TP_LIMIT,
+  PORT_MOMENTARY,
+  PORT_SHORTTERM,
+  PORT_INTEGRATED,
+  PORT_RANGE,
+  PORT_MOMENTARY_MAX,
+  PORT_SHORTTERM_MAX,
+  PORT_TRUEPEAK,
+  PORT_SAMPLEPEAK,
+  PORT_PLR,
+  PORT_DEVIATION,
+  PORT_TP_OVER,
+  PORT_CONTROL,
+  PORT_AUDIO /* first audio input */
+} PortIndex;
+
+/* What an output reads when its value is undefined: the port's minimum. */
+#define UNDEFINED_DB (-120.0f)
+
+typedef struct {
+  LV2_URID atom_Blank;
+  LV2_URID atom_Object;
+  LV2_URID atom_Float;
+  LV2_URID atom_Double;
+  LV2_URID atom_Int;
+  LV2_URID atom_Long;
+  LV2_URID time_Position;
+  LV2_URID time_speed;
+} Uris;
+
+typedef struct {
+  /* control inputs */
+  const float *reset;
+  const float *follow_transport;
+  const float *target;
+  const float *tp_limit;
+  /* control outputs */
+  float *momentary;
+  float *shortterm;
+  float *integrated;
+  float *range;
+  float *momentary_max;
+  float *shortterm_max;
+  float *truepeak;
+  float *samplepeak;
+  float *plr;
+  float *deviation;
+  float *tp_over;
+  const LV2_Atom_Sequence *control;
+  const float *in[8];
+  float *out[8];
+
+  unsigned channels;
+  PsLoudness *meter;
+  LV2_URID_Map *map; /* NULL: transport following unavailable */
+  Uris uris;
+  float last_reset;
+  bool rolling;
+} Loudness;
+
+typedef struct {
+  const char *uri;
+  unsigned channels;
+  PsLayout layout;
+} Variant;
+
+static const Variant variants[] = {
+  {LOUDNESS_URI "#mono", 1, PS_LAYOUT_MONO},
+  {LOUDNESS_URI "#stereo", 2, PS_LAYOUT_STEREO},
+  {LOUDNESS_URI "#51", 6, PS_LAYOUT_51},
+  {LOUDNESS_URI "#71", 8, PS_LAYOUT_71},
+};
+
+static const Variant *
+find_variant(const char *uri)
+{
+  for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); ++i) {
+    if (!strcmp(uri, variants[i].uri)) {
+      return &variants[i];
+    }
+  }
+  return NULL;
+}
+
+/* Instantiation thread: all allocation happens here. */
+static LV2_Handle
+instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_path,
+            const LV2_Feature *const *features)
+{
+  const Variant *variant = find_variant(descriptor->URI);
+  if (!variant) {
+    return NULL;
+  }
+  Loudness *self = (Loudness *)calloc(1, sizeof(Loudness));
+  if (!self) {
+    return NULL;
+  }
+  self->channels = variant->channels;
+
+  const char *missing =
+    lv2_features_query(features, LV2_URID__map, &self->map, false, NULL);
+  (void)missing; /* nothing is required */
+
+  PsChannelRole roles[PS_MAX_CHANNELS];
+  float weights[PS_MAX_CHANNELS];
+  ps_layout_roles(variant->layout, variant->channels, roles);
+  for (unsigned c = 0; c < variant->channels; ++c) {
+    weights[c] = ps_role_weight(roles[c]);
+  }
+  if (ps_loudness_init(&self->meter, rate, variant->channels, weights)) {
+    free(self);
+    return NULL;
+  }
+  if (self->map) {
+    LV2_URID_Map *map = self->map;
+    self->uris.atom_Blank = map->map(map->handle, LV2_ATOM__Blank);
+    self->uris.atom_Object = map->map(map->handle, LV2_ATOM__Object);
+    self->uris.atom_Float = map->map(map->handle, LV2_ATOM__Float);
+    self->uris.atom_Double = map->map(map->handle, LV2_ATOM__Double);
+    self->uris.atom_Int = map->map(map->handle, LV2_ATOM__Int);
+    self->uris.atom_Long = map->map(map->handle, LV2_ATOM__Long);
+    self->uris.time_Position = map->map(map->handle, LV2_TIME__Position);
+    self->uris.time_speed = map->map(map->handle, LV2_TIME__speed);
+  }
+  return (LV2_Handle)self;
+}
+
+/* Audio thread (or any thread the host connects from; never concurrent with
+   run()). */
+static void
+connect_port(LV2_Handle instance, uint32_t port, void *data)
+{
+  Loudness *self = (Loudness *)instance;
+  switch ((PortIndex)port) {
+  case PORT_RESET:
+    self->reset = (const float *)data;
+    break;
+  case PORT_FOLLOW_TRANSPORT:
+    self->follow_transport = (const float *)data;
+    break;
+  case PORT_TARGET:
+    self->target = (const float *)data;
+    break;
+  case PORT_TP_LIMIT:
+    self->tp_limit = (const float *)data;
+    break;
+  case PORT_MOMENTARY:
+    self->momentary = (float *)data;
+    break;
+  case PORT_SHORTTERM:
+    self->shortterm = (float *)data;
+    break;
+  case PORT_INTEGRATED:
+    self->integrated = (float *)data;
+    break;
+  case PORT_RANGE:
+    self->range = (float *)data;
+    break;
+  case PORT_MOMENTARY_MAX:
+    self->momentary_max = (float *)data;
+    break;
+  case PORT_SHORTTERM_MAX:
+    self->shortterm_max = (float *)data;
+    break;
+  case PORT_TRUEPEAK:
+    self->truepeak = (float *)data;
+    break;
+  case PORT_SAMPLEPEAK:
+    self->samplepeak = (float *)data;
+    break;
+  case PORT_PLR:
+    self->plr = (float *)data;
+    break;
+  case PORT_DEVIATION:
+    self->deviation = (float *)data;
+    break;
+  case PORT_TP_OVER:
+    self->tp_over = (float *)data;
+    break;
+  case PORT_CONTROL:
+    self->control = (const LV2_Atom_Sequence *)data;
+    break;
+  default:
+    if (port >= PORT_AUDIO && port < PORT_AUDIO + self->channels) {
+      self->in[port - PORT_AUDIO] = (const float *)data;
+    } else if (port >= PORT_AUDIO + self->channels && port < PORT_AUDIO + 2 * self->channels) {
+      self->out[port - PORT_AUDIO - self->channels] = (float *)data;
+    }
+    break;
+  }
+}
+
+/* Instantiation thread: a fresh start, as after a reset. */
+static void
+activate(LV2_Handle instance)
+{
+  Loudness *self = (Loudness *)instance;
+  ps_loudness_reset(self->meter);
+  self->rolling = false;
+  self->last_reset = 0.0f;
+}
+
+/* Reads the transport speed from a time:Position object, if it has one. */
+static void
+read_position(Loudness *self, const LV2_Atom_Object *obj)
+{
+  const Uris *u = &self->uris;
+  const LV2_Atom *speed = NULL;
+  lv2_atom_object_get(obj, u->time_speed, &speed, 0);
+  if (!speed) {
+    return;
+  }
+  double value = 0.0;
+  if (speed->type == u->atom_Float) {
+    value = ((const LV2_Atom_Float *)speed)->body;
+  } else if (speed->type == u->atom_Double) {
+    value = ((const LV2_Atom_Double *)speed)->body;
+  } else if (speed->type == u->atom_Int) {
+    value = ((const LV2_Atom_Int *)speed)->body;
+  } else if (speed->type == u->atom_Long) {
+    value = (double)((const LV2_Atom_Long *)speed)->body;
+  } else {
+    return;
+  }
+  self->rolling = value != 0.0;
+}
+
+static void
+measure(Loudness *self, uint32_t offset, uint32_t n)
+{
+  if (!n) {
+    return;
+  }
+  const bool follow = self->follow_transport && *self->follow_transport > 0.5f;
+  ps_loudness_set_integrating(self->meter, !follow || self->rolling);
+  const float *planes[8];
+  for (unsigned c = 0; c < self->channels; ++c) {
+    planes[c] = self->in[c] + offset;
+  }
+  ps_loudness_process(self->meter, planes, n);
+}
+
+static float
+port_db(double value)
+{
+  return value > (double)UNDEFINED_DB ? (float)value : UNDEFINED_DB;
+}
+
+static float
+clamped(const float *port, float lo, float hi, float fallback)
+{
+  if (!port || !(*port == *port)) {
+    return fallback;
+  }
+  return *port < lo ? lo : *port > hi ? hi : *port;
+}
+
+static void
+write_outputs(Loudness *self)
+{
+  PsLoudnessReadings r;
+  ps_loudness_readings(self->meter, &r);
+  const float target = clamped(self->target, -40.0f, 0.0f, -23.0f);
+  const float tp_limit = clamped(self->tp_limit, -10.0f, 0.0f, -1.0f);
+  const bool has_integrated = r.integrated > (double)UNDEFINED_DB;
+  const bool has_peak = r.truepeak > (double)UNDEFINED_DB;
+
+  *self->momentary = port_db(r.momentary);
+  *self->shortterm = port_db(r.shortterm);
+  *self->integrated = port_db(r.integrated);
+  *self->range = has_integrated ? (float)r.range : 0.0f;
+  *self->momentary_max = port_db(r.momentary_max);
+  *self->shortterm_max = port_db(r.shortterm_max);
+  *self->truepeak = port_db(r.truepeak);
+  *self->samplepeak = port_db(r.samplepeak);
+  *self->plr = has_integrated && has_peak ? (float)(r.truepeak - r.integrated) : UNDEFINED_DB;
+  *self->deviation = has_integrated ? (float)(r.integrated - (double)target) : UNDEFINED_DB;
+  *self->tp_over = has_peak && r.truepeak > (double)tp_limit ? 1.0f : 0.0f;
+}
+
+/* Audio thread: no allocation, lock or I/O. */
+static void
+run(LV2_Handle instance, uint32_t n_samples)
+{
+  Loudness *self = (Loudness *)instance;
+
+  const float reset = self->reset ? *self->reset : 0.0f;
+  if (reset > 0.5f && !(self->last_reset > 0.5f)) {
+    ps_loudness_reset(self->meter);
+  }
+  self->last_reset = reset;
+
+  /* Split the block at transport changes (time:Position events). */
+  uint32_t done = 0;
+  if (self->control && self->map) {
+    LV2_ATOM_SEQUENCE_FOREACH (self->control, ev) {
+      const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
+      if ((obj->atom.type != self->uris.atom_Object && obj->atom.type != self->uris.atom_Blank) ||
+          obj->body.otype != self->uris.time_Position) {
+        continue;
+      }
+      int64_t at = ev->time.frames;
+      at = at < (int64_t)done ? (int64_t)done : at > (int64_t)n_samples ? (int64_t)n_samples : at;
+      measure(self, done, (uint32_t)at - done);
+      done = (uint32_t)at;
+      read_position(self, obj);
+    }
+  }
+  measure(self, done, n_samples - done);
+
+  /* Pass the audio through bit for bit; nothing to do when in place. */
+  for (unsigned c = 0; c < self->channels; ++c) {
+    if (self->out[c] != self->in[c]) {
+      memmove(self->out[c], self->in[c], n_samples * sizeof(float));
+    }
+  }
+  write_outputs(self);
+}
+
+static void
+deactivate(LV2_Handle instance)
+{
+}
+
+static void
+cleanup(LV2_Handle instance)
+{
+  Loudness *self = (Loudness *)instance;
+  ps_loudness_free(&self->meter);
+  free(self);
+}
+
+static const void *
+extension_data(const char *uri)
+{
+  return NULL;
+}
+
+#define DESCRIPTOR(uri)                                                                  \
+  {                                                                                      \
+    uri, instantiate, connect_port, activate, run, deactivate, cleanup, extension_data \
+  }
+
+static const LV2_Descriptor descriptors[] = {
+  DESCRIPTOR(LOUDNESS_URI "#mono"),
+  DESCRIPTOR(LOUDNESS_URI "#stereo"),
+  DESCRIPTOR(LOUDNESS_URI "#51"),
+  DESCRIPTOR(LOUDNESS_URI "#71"),
+};
+
+LV2_SYMBOL_EXPORT const LV2_Descriptor *
+lv2_descriptor(uint32_t index)
+{
+  return index < sizeof(descriptors) / sizeof(descriptors[0]) ? &descriptors[index] : NULL;
+}
