@@ -250,16 +250,17 @@ end_fragment(PsLoudness *m, uint32_t frames)
   }
 }
 
-/* K-weights x[0..n) through the channel's two biquads and returns the sum of
-   squares of the result. */
-static double
+/* K-weights x[0..n) through the channel's two biquads and adds the squares
+   of the result to the fragment's sum, in sample order, so that the readings
+   do not depend on how the host splits its blocks. */
+static void
 kweight_squares(const PsKWeight *k, Channel *ch, const float *x, size_t n)
 {
   const double b10 = k->shelf.b[0], b11 = k->shelf.b[1], b12 = k->shelf.b[2];
   const double a11 = k->shelf.a[1], a12 = k->shelf.a[2];
   const double a21 = k->highpass.a[1], a22 = k->highpass.a[2];
   double s10 = ch->s1[0], s11 = ch->s1[1], s20 = ch->s2[0], s21 = ch->s2[1];
-  double sum = 0.0;
+  double sum = ch->squares;
   for (size_t i = 0; i < n; ++i) {
     const double in = (double)x[i];
     const double y1 = b10 * in + s10;
@@ -275,7 +276,7 @@ kweight_squares(const PsKWeight *k, Channel *ch, const float *x, size_t n)
   ch->s1[1] = s11;
   ch->s2[0] = s20;
   ch->s2[1] = s21;
-  return sum;
+  ch->squares = sum;
 }
 
 /* Copies x to the channel's clean buffer, non-finite and absurd values
@@ -319,7 +320,7 @@ ps_loudness_process(PsLoudness *m, const float *const *in, size_t n)
       const size_t step = (uint64_t)(len - pos) < left ? len - pos : (size_t)left;
       for (unsigned c = 0; c < m->channels; ++c) {
         Channel *ch = &m->ch[c];
-        ch->squares += kweight_squares(&m->k, ch, ch->clean + pos, step);
+        kweight_squares(&m->k, ch, ch->clean + pos, step);
       }
       m->frames += step;
       pos += step;
