@@ -1,0 +1,186 @@
+#include "audiofile.h"
+
+#include "loudness.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Roles from a WAVE_FORMAT_EXTENSIBLE / CAF / FLAC channel map.  A layout
+   with one surround pair (5.1 written as back or side) weighs it 1.41; with
+   both pairs (7.1) the sides weigh 1.41 and the backs 1.0 (BS.1770-5). */
+static int
+roles_from_map(const int *map, int channels, PsChannelRole *roles)
+{
+  int sides = 0, rears = 0;
+  for (int c = 0; c < channels; ++c) {
+    switch (map[c]) {
+    case SF_CHANNEL_MAP_SIDE_LEFT:
+    case SF_CHANNEL_MAP_SIDE_RIGHT:
+      ++sides;
+      break;
+    case SF_CHANNEL_MAP_REAR_LEFT:
+    case SF_CHANNEL_MAP_REAR_RIGHT:
+    case SF_CHANNEL_MAP_REAR_CENTER:
+      ++rears;
+      break;
+    case SF_CHANNEL_MAP_INVALID:
+      return -1;
+    default:
+      break;
+    }
+  }
+  for (int c = 0; c < channels; ++c) {
+    switch (map[c]) {
+    case SF_CHANNEL_MAP_LFE:
+      roles[c] = PS_ROLE_LFE;
+      break;
+    case SF_CHANNEL_MAP_SIDE_LEFT:
+    case SF_CHANNEL_MAP_SIDE_RIGHT:
+      roles[c] = PS_ROLE_SIDE;
+      break;
+    case SF_CHANNEL_MAP_REAR_LEFT:
+    case SF_CHANNEL_MAP_REAR_RIGHT:
+      roles[c] = sides ? PS_ROLE_REAR : PS_ROLE_SIDE;
+      break;
+    default:
+      roles[c] = PS_ROLE_FRONT;
+      break;
+    }
+  }
+  (void)rears;
+  return 0;
+}
+
+int
+audio_open(AudioIn *in, const char *path, int layout, char *err, size_t err_size)
+{
+  memset(in, 0, sizeof(*in));
+  in->path = path;
+  in->sf = sf_open(path, SFM_READ, &in->info);
+  if (!in->sf) {
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+      snprintf(err, err_size, "cannot open: %s", strerror(errno));
+    } else {
+      fclose(probe);
+      snprintf(err, err_size, "not a readable audio file (%s)", sf_strerror(NULL));
+    }
+    return -1;
+  }
+  const int channels = in->info.channels;
+  if (channels < 1 || channels > PS_MAX_CHANNELS) {
+    snprintf(err, err_size, "%d channels: unsupported (1 to %d)", channels, PS_MAX_CHANNELS);
+    audio_close(in);
+    return -1;
+  }
+  if (in->info.samplerate < PS_LOUDNESS_MIN_RATE || in->info.samplerate > PS_LOUDNESS_MAX_RATE) {
+    snprintf(err, err_size, "sample rate %d Hz out of range (%.0f to %.0f Hz)",
+             in->info.samplerate, PS_LOUDNESS_MIN_RATE, PS_LOUDNESS_MAX_RATE);
+    audio_close(in);
+    return -1;
+  }
+  if (in->info.frames <= 0) {
+    snprintf(err, err_size, "no audio in the file (0 frames)");
+    audio_close(in);
+    return -1;
+  }
+  if (layout >= 0) {
+    if (ps_layout_roles((PsLayout)layout, (unsigned)channels, in->roles)) {
+      snprintf(err, err_size, "layout %s does not fit %d channels",
+               ps_layout_name((PsLayout)layout), channels);
+      audio_close(in);
+      return -1;
+    }
+    snprintf(in->layout, sizeof(in->layout), "%s", ps_layout_name((PsLayout)layout));
+    return 0;
+  }
+  int map[PS_MAX_CHANNELS];
+  if (channels > 2 &&
+      sf_command(in->sf, SFC_GET_CHANNEL_MAP_INFO, map, (int)(channels * sizeof(int))) ==
+        SF_TRUE &&
+      !roles_from_map(map, channels, in->roles)) {
+    snprintf(in->layout, sizeof(in->layout), "%d ch, from the file", channels);
+    return 0;
+  }
+  const PsLayout def = ps_layout_default((unsigned)channels);
+  ps_layout_roles(def, (unsigned)channels, in->roles);
+  snprintf(in->layout, sizeof(in->layout), "%s", ps_layout_name(def));
+  return 0;
+}
+
+void
+audio_close(AudioIn *in)
+{
+  if (in->sf) {
+    sf_close(in->sf);
+    in->sf = NULL;
+  }
+}
+
+int
+out_open(OutFile *out, const char *path, char *err, size_t err_size)
+{
+  memset(out, 0, sizeof(*out));
+  const size_t len = strlen(path);
+  out->final_path = (char *)malloc(len + 1);
+  out->temp_path = (char *)malloc(len + 16);
+  if (!out->final_path || !out->temp_path) {
+    snprintf(err, err_size, "out of memory");
+    out_abort(out);
+    return -1;
+  }
+  memcpy(out->final_path, path, len + 1);
+  snprintf(out->temp_path, len + 16, "%s.tmp-XXXXXX", path);
+  const int fd = mkstemp(out->temp_path);
+  if (fd < 0 || !(out->f = fdopen(fd, "w"))) {
+    snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
+    if (fd >= 0) {
+      close(fd);
+      unlink(out->temp_path);
+    }
+    free(out->temp_path);
+    out->temp_path = NULL;
+    out_abort(out);
+    return -1;
+  }
+  return 0;
+}
+
+int
+out_commit(OutFile *out, char *err, size_t err_size)
+{
+  int st = 0;
+  if (ferror(out->f) | fclose(out->f)) {
+    snprintf(err, err_size, "cannot write %s: %s", out->final_path, strerror(errno));
+    st = -1;
+  }
+  out->f = NULL;
+  if (!st && rename(out->temp_path, out->final_path)) {
+    snprintf(err, err_size, "cannot write %s: %s", out->final_path, strerror(errno));
+    st = -1;
+  }
+  if (st) {
+    unlink(out->temp_path);
+  }
+  free(out->temp_path);
+  free(out->final_path);
+  out->temp_path = out->final_path = NULL;
+  return st;
+}
+
+void
+out_abort(OutFile *out)
+{
+  if (out->f) {
+    fclose(out->f);
+    out->f = NULL;
+  }
+  if (out->temp_path) {
+    unlink(out->temp_path);
+  }
+  free(out->temp_path);
+  free(out->final_path);
+  out->temp_path = out->final_path = NULL;
+}

@@ -1,0 +1,37 @@
+/* Reading audio files for the tool: libsndfile with checks that give one
+   clear message per failure, and the channel roles of the file. */
+#ifndef PS_TOOL_AUDIOFILE_H
+#define PS_TOOL_AUDIOFILE_H
+
+#include "layout.h"
+
+#include <sndfile.h>
+#include <stdio.h>
+
+typedef struct {
+  SNDFILE *sf;
+  SF_INFO info;
+  const char *path;
+  PsChannelRole roles[PS_MAX_CHANNELS];
+  char layout[32]; /* how the roles were found, for the report */
+} AudioIn;
+
+/* Opens `path` for reading.  `layout` < 0 takes the file's channel map when
+   it has one, else the default of its channel count.  On failure returns
+   non-zero with a one-line reason in err. */
+int audio_open(AudioIn *in, const char *path, int layout, char *err, size_t err_size);
+void audio_close(AudioIn *in);
+
+/* An output file that appears only when complete: written to a temporary
+   name beside it and renamed on commit, removed on abort. */
+typedef struct {
+  FILE *f;
+  char *final_path;
+  char *temp_path;
+} OutFile;
+
+int out_open(OutFile *out, const char *path, char *err, size_t err_size);
+int out_commit(OutFile *out, char *err, size_t err_size);
+void out_abort(OutFile *out);
+
+#endif
