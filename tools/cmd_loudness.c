@@ -116,7 +116,7 @@ static const char *
 text_db(char *buf, size_t size, double v, const char *unit)
 {
   if (isfinite(v)) {
-    snprintf(buf, size, "%6.1f %s", v, unit);
+    snprintf(buf, size, "%6.1f %s", v + 0.0, unit); /* + 0.0: no "-0.0" */
   } else {
     snprintf(buf, size, "     - %s", unit);
   }

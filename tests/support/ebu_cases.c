@@ -330,9 +330,9 @@ ebu_measure_name(EbuMeasure m)
   case EBU_RANGE:
     return "range";
   case EBU_MOMENTARY_CONST:
-    return "momentary (every value)";
+    return "momentary_const";
   case EBU_SHORTTERM_CONST:
-    return "shortterm (every value)";
+    return "shortterm_const";
   case EBU_MOMENTARY_MAX:
     return "momentary_max";
   case EBU_SHORTTERM_MAX:

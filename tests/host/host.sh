@@ -1,0 +1,116 @@
+#!/bin/sh
+# What a user does with the built suite, one check per call:
+#   host.sh CHECK BUILD_ROOT SOURCE_ROOT
+# LV2_PATH is the build's plugins folder, as the README tells users.
+set -eu
+check=$1
+build=$2
+src=$3
+export LV2_PATH="$build/plugins"
+postsync="$build/tools/postsync"
+uris="urn:postsync:loudness#mono urn:postsync:loudness#stereo urn:postsync:loudness#51 urn:postsync:loudness#71"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+case $check in
+lv2ls)
+  lv2ls >"$tmp/ls"
+  cat "$tmp/ls"
+  for u in $uris; do grep -qx "$u" "$tmp/ls" || fail "lv2ls does not list $u"; done
+  ;;
+lv2info)
+  for u in $uris; do
+    lv2info "$u" >"$tmp/info" || fail "lv2info $u"
+    for sym in reset follow_transport target tp_limit momentary shortterm integrated range \
+               momentary_max shortterm_max truepeak samplepeak plr deviation tp_over; do
+      grep -q "Symbol: *$sym\$" "$tmp/info" || fail "$u has no port $sym"
+    done
+    grep -q "Has latency: *no" "$tmp/info" || fail "$u reports latency"
+    grep -q "Author Email" "$tmp/info" || fail "$u has no maintainer e-mail"
+    echo "ok $u: $(grep -c 'Symbol:' "$tmp/info") ports"
+  done
+  ;;
+validate)
+  command -v sord_validate >/dev/null || fail "sord_validate missing (Debian package sordi)"
+  for b in "$build"/plugins/*.lv2; do
+    lv2_validate "$b"/*.ttl >"$tmp/v" 2>&1 || true
+    cat "$tmp/v" | tail -3
+    grep -q "Found 0 errors" "$tmp/v" || fail "lv2_validate $b"
+    if grep -qi "warn" "$tmp/v"; then fail "lv2_validate warns on $b"; fi
+  done
+  ;;
+exports)
+  for so in "$build"/plugins/*.lv2/*.so; do
+    syms=$(nm -D --defined-only "$so" | awk '$2 ~ /^[A-TV-Z]$/ && $3 != "" {print $3}' | sort -u)
+    echo "$so: $syms"
+    [ "$syms" = "lv2_descriptor" ] || fail "$so exports more than lv2_descriptor: $syms"
+  done
+  ;;
+lv2apply)
+  # a float WAV through every variant with lv2apply (no features, one frame
+  # per run): the audio must come out bit for bit
+  for u in $uris; do
+    case $u in *mono) c=1;; *stereo) c=2;; *51) c=6;; *71) c=8;; esac
+    sox -n -r 48000 -c $c -e floating-point -b 32 "$tmp/in.wav" synth 2 pinknoise vol 0.3
+    lv2apply -i "$tmp/in.wav" -o "$tmp/out.wav" "$u" || fail "lv2apply $u"
+    sox "$tmp/in.wav" -t f32 "$tmp/in.raw"
+    sox "$tmp/out.wav" -t f32 "$tmp/out.raw"
+    cmp "$tmp/in.raw" "$tmp/out.raw" || fail "lv2apply $u changed the audio"
+    echo "ok lv2apply $u: $(stat -c %s "$tmp/out.raw") bytes identical"
+  done
+  ;;
+demo)
+  "$postsync" demo >"$tmp/demo"
+  cat "$tmp/demo"
+  grep -q "integrated  *-[0-9]" "$tmp/demo" || fail "demo printed no integrated loudness"
+  ;;
+tool-errors)
+  # every bad input: one line on stderr, a non-zero exit, no output file
+  printf 'not audio\n' >"$tmp/text.wav"
+  sox -n -r 48000 -c 1 "$tmp/empty.wav" trim 0 0
+  sox -n -r 4000 -c 1 "$tmp/slow.wav" synth 1 sine 440
+  sox -n -r 48000 -c 30 "$tmp/many.wav" synth 1 sine 440
+  sox -n -r 48000 -c 2 "$tmp/ok.wav" synth 5 sine 1000 vol 0.1
+  for bad in "$tmp/missing.wav" "$tmp/text.wav" "$tmp/empty.wav" "$tmp/slow.wav" "$tmp/many.wav"; do
+    rm -f "$tmp/report.json"
+    if "$postsync" loudness --json -o "$tmp/report.json" "$tmp/ok.wav" "$bad" 2>"$tmp/err"; then
+      fail "accepted $bad"
+    fi
+    [ "$(wc -l <"$tmp/err")" -ge 1 ] || fail "no message for $bad"
+    [ ! -e "$tmp/report.json" ] || fail "left a report behind for $bad"
+    ls "$tmp" | grep -q 'report.json.tmp' && fail "left a temporary file for $bad"
+    echo "ok $(basename "$bad"): $(head -1 "$tmp/err")"
+  done
+  if "$postsync" loudness --layout 5.1 "$tmp/ok.wav" 2>"$tmp/err"; then fail "5.1 layout on stereo"; fi
+  echo "ok layout mismatch: $(cat "$tmp/err")"
+  if "$postsync" loudness --spec nonsense "$tmp/ok.wav" 2>"$tmp/err"; then fail "unknown spec"; fi
+  echo "ok unknown spec: $(cat "$tmp/err")"
+  "$postsync" loudness --json -o "$tmp/report.json" "$tmp/ok.wav" || fail "good file refused"
+  python3 -m json.tool "$tmp/report.json" >/dev/null || fail "report is not JSON"
+  echo "ok good file: report written"
+  ;;
+tool-verdict)
+  # a stereo 1 kHz tone at -23 dBFS is -23 LUFS: passes EBU and ATSC
+  # (-24 +-2), fails streaming (-14 +-1)
+  sox -n -r 48000 -c 2 -e floating-point -b 32 "$tmp/t.wav" synth 20 sine 1000 vol 0.0707946
+  "$postsync" loudness --strict --spec ebu "$tmp/t.wav" | tee "$tmp/o"
+  grep -q "PASS" "$tmp/o" || fail "EBU verdict"
+  "$postsync" loudness --strict --spec atsc "$tmp/t.wav" >"$tmp/o" || fail "ATSC: $(cat "$tmp/o")"
+  if "$postsync" loudness --strict --spec streaming "$tmp/t.wav" >"$tmp/o"; then
+    fail "streaming passed -23"
+  fi
+  grep -q "FAIL, loudness -9.0 LU off target" "$tmp/o" || fail "streaming: $(cat "$tmp/o")"
+  "$postsync" loudness --target -23 --tolerance 0.1 --tp-limit -25 "$tmp/t.wav" >"$tmp/o" || true
+  grep -q "true peak .* over the limit" "$tmp/o" || fail "TP limit: $(cat "$tmp/o")"
+  "$postsync" loudness --spec list | grep -q "^atsc" || fail "spec list"
+  "$postsync" loudness --csv "$tmp/t.wav" >"$tmp/c"
+  [ "$(wc -l <"$tmp/c")" -eq 201 ] || fail "CSV rows: $(wc -l <"$tmp/c")"
+  echo "ok verdicts, custom target, spec list, 200 CSV rows"
+  ;;
+*)
+  fail "unknown check $check"
+  ;;
+esac
+echo "PASS $check"
