@@ -103,7 +103,13 @@ cmd_demo(int argc, char **argv)
     ins[c] = outs[c] = planes + (size_t)c * BLOCK; /* in place, as a DAW may */
   }
   printf("Postsync demo: %s hosted through lilv\n", uri);
-  printf("over %s (%d Hz, %d channel%s, %.1f s)\n\n", path, in.info.samplerate, nc,
+  const char *shown = path;
+#ifdef PS_DEMO_FILE
+  if (!strcmp(path, PS_DEMO_FILE)) {
+    shown = "demo/dialogue.flac";
+  }
+#endif
+  printf("over %s (%d Hz, %d channel%s, %.1f s)\n\n", shown, in.info.samplerate, nc,
          nc == 1 ? "" : "s", (double)in.info.frames / in.info.samplerate);
   printf("  time   momentary  short-term  integrated  true peak\n");
   sf_count_t got, done = 0;
