@@ -5,9 +5,9 @@
    generator and fed to both meters, one after the other on one thread:
 
    programme  dialogue-like bursts of band-limited noise (syllables, gaps,
-              pauses between phrases, phrase levels between about -50 and
-              -15 dBFS, occasional loud passages soft-clipped at -1 dBFS)
-              over a slowly moving ambience bed;
+              pauses between phrases; phrases between about -50 and -16 dBFS
+              RMS, one in ten a loud passage of -12 to -4 dBFS driven into a
+              soft clipper at -1 dBFS) over a slowly moving ambience bed;
    limited    a loud, heavily limited programme whose samples sit near
               -1 dBFS most of the time, so no true-peak work can be skipped.
 
@@ -21,8 +21,9 @@
    10 Hz.  So the readings are also compared with untimed references: a
    second libebur128 in its exact mode for the integrated loudness, and the
    Tech 3342 range computed here from libebur128's short-term loudness read
-   every 100 ms.  A benchmark, not a test:
-   it exits 0 whether or not the goals are met. */
+   every 100 ms.
+
+   A benchmark, not a test: it exits 0 whether or not the goals are met. */
 
 #include "layout.h"
 #include "loudness.h"

@@ -44,8 +44,10 @@ typedef enum {
   PORT_AUDIO /* first audio input */
 } PortIndex;
 
-/* What an output reads when its value is undefined: the port's minimum. */
+/* What an output reads when its value is undefined: the port's minimum;
+   and the maximum of the loudness and peak ports. */
 #define UNDEFINED_DB (-120.0f)
+#define MAX_DB 20.0f
 
 typedef struct {
   LV2_URID atom_Blank;
@@ -270,10 +272,18 @@ measure(Loudness *self, uint32_t offset, uint32_t n)
   ps_loudness_process(self->meter, planes, n);
 }
 
+/* Readings go to ports whose ranges the host trusts: keep them inside.
+   (The core measures up to +200 dBFS; a port stops at its maximum.) */
+static float
+in_range(double value, float lo, float hi)
+{
+  return value > (double)hi ? hi : value > (double)lo ? (float)value : lo;
+}
+
 static float
 port_db(double value)
 {
-  return value > (double)UNDEFINED_DB ? (float)value : UNDEFINED_DB;
+  return in_range(value, UNDEFINED_DB, MAX_DB);
 }
 
 static float
@@ -298,13 +308,16 @@ write_outputs(Loudness *self)
   *self->momentary = port_db(r.momentary);
   *self->shortterm = port_db(r.shortterm);
   *self->integrated = port_db(r.integrated);
-  *self->range = has_integrated ? (float)r.range : 0.0f;
+  *self->range = has_integrated ? in_range(r.range, 0.0f, 60.0f) : 0.0f;
   *self->momentary_max = port_db(r.momentary_max);
   *self->shortterm_max = port_db(r.shortterm_max);
   *self->truepeak = port_db(r.truepeak);
   *self->samplepeak = port_db(r.samplepeak);
-  *self->plr = has_integrated && has_peak ? (float)(r.truepeak - r.integrated) : UNDEFINED_DB;
-  *self->deviation = has_integrated ? (float)(r.integrated - (double)target) : UNDEFINED_DB;
+  *self->plr =
+    has_integrated && has_peak ? in_range(r.truepeak - r.integrated, UNDEFINED_DB, 140.0f)
+                               : UNDEFINED_DB;
+  *self->deviation = has_integrated ? in_range(r.integrated - (double)target, -120.0f, 120.0f)
+                                    : UNDEFINED_DB;
   *self->tp_over = has_peak && r.truepeak > (double)tp_limit ? 1.0f : 0.0f;
 }
 

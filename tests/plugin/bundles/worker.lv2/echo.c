@@ -1,7 +1,9 @@
-/* A test plugin for the host's worker and state: every run() schedules a
-   numbered request, work() answers it (allocating, which the worker context
-   may), work_response() counts the answers in order.  The count is saved as
-   state and reported back after a restore. */
+/* A test plugin for the host's worker, state and latency compensation:
+   every run() schedules a numbered request, work() answers it (allocating,
+   which the worker context may), work_response() counts the answers in
+   order.  The count is saved as state and reported back after a restore.
+   The audio is delayed by a fixed, reported latency; the sidechain input is
+   only measured (its peak), to check the host's routing. */
 #include <lv2/atom/atom.h>
 #include <lv2/core/lv2.h>
 #include <lv2/core/lv2_util.h>
@@ -15,14 +17,29 @@
 #include <string.h>
 
 #define ECHO_URI "urn:postsync:test#worker"
+#define DELAY 37 /* frames; odd on purpose */
 
-typedef enum { PORT_IN = 0, PORT_OUT, PORT_RESPONSES, PORT_RESTORED } PortIndex;
+typedef enum {
+  PORT_IN = 0,
+  PORT_OUT,
+  PORT_RESPONSES,
+  PORT_RESTORED,
+  PORT_LATENCY,
+  PORT_SIDECHAIN,
+  PORT_SIDECHAIN_PEAK
+} PortIndex;
 
 typedef struct {
   const float *in;
   float *out;
   float *responses_port;
   float *restored_port;
+  float *latency_port;
+  const float *sidechain;
+  float *sidechain_peak_port;
+  float sidechain_peak;
+  float line[DELAY];
+  uint32_t line_pos;
   LV2_Worker_Schedule *schedule;
   LV2_URID count_key;
   LV2_URID atom_Int;
@@ -70,6 +87,15 @@ connect_port(LV2_Handle instance, uint32_t port, void *data)
   case PORT_RESTORED:
     self->restored_port = (float *)data;
     break;
+  case PORT_LATENCY:
+    self->latency_port = (float *)data;
+    break;
+  case PORT_SIDECHAIN:
+    self->sidechain = (const float *)data;
+    break;
+  case PORT_SIDECHAIN_PEAK:
+    self->sidechain_peak_port = (float *)data;
+    break;
   }
 }
 
@@ -78,8 +104,16 @@ static void
 run(LV2_Handle instance, uint32_t n_samples)
 {
   Echo *self = (Echo *)instance;
-  if (self->out != self->in) {
-    memmove(self->out, self->in, n_samples * sizeof(float));
+  /* read each input before writing the output: works in place */
+  for (uint32_t i = 0; i < n_samples; ++i) {
+    const float x = self->in[i];
+    self->out[i] = self->line[self->line_pos];
+    self->line[self->line_pos] = x;
+    self->line_pos = (self->line_pos + 1) % DELAY;
+  }
+  for (uint32_t i = 0; i < n_samples; ++i) {
+    const float a = self->sidechain[i] < 0.0f ? -self->sidechain[i] : self->sidechain[i];
+    self->sidechain_peak = a > self->sidechain_peak ? a : self->sidechain_peak;
   }
   const uint32_t number = self->requests;
   if (self->schedule->schedule_work(self->schedule->handle, sizeof(number), &number) ==
@@ -89,6 +123,8 @@ run(LV2_Handle instance, uint32_t n_samples)
   /* out of order shows as -1, below the port's minimum */
   *self->responses_port = self->out_of_order ? -1.0f : (float)self->responses;
   *self->restored_port = (float)self->restored;
+  *self->latency_port = (float)DELAY;
+  *self->sidechain_peak_port = self->sidechain_peak;
 }
 
 /* Worker thread: may allocate. */
