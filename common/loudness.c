@@ -21,8 +21,10 @@
 #define TINY 1e-30 /* filter state below this is flushed to zero */
 
 typedef struct {
-  double s1[2]; /* transposed direct form II state of the shelf */
-  double s2[2]; /* ... and of the high-pass */
+  /* K-weighting state, direct form I: */
+  double s1[2]; /* the last two input samples */
+  double s2[2]; /* the last two outputs of the shelf */
+  double s3[2]; /* the last two outputs of the high-pass */
   double squares; /* sum of squared K-weighted samples in this fragment */
   double weight;
   float samplepeak;
@@ -137,7 +139,7 @@ ps_loudness_reset(PsLoudness *m)
 {
   for (unsigned c = 0; c < m->channels; ++c) {
     Channel *ch = &m->ch[c];
-    ch->s1[0] = ch->s1[1] = ch->s2[0] = ch->s2[1] = 0.0;
+    ch->s1[0] = ch->s1[1] = ch->s2[0] = ch->s2[1] = ch->s3[0] = ch->s3[1] = 0.0;
     ch->squares = 0.0;
     ch->samplepeak = 0.0f;
   }
@@ -189,10 +191,12 @@ window_energy(const PsLoudness *m, unsigned count)
 {
   double energy = 0.0;
   uint64_t frames = 0;
+  unsigned at = (unsigned)((m->fragments - 1) % SHORTTERM_FRAGMENTS);
   for (unsigned i = 0; i < count; ++i) {
-    const Fragment *f = &m->ring[(m->fragments - 1 - i) % SHORTTERM_FRAGMENTS];
+    const Fragment *f = &m->ring[at];
     energy += f->energy;
     frames += f->frames;
+    at = at ? at - 1 : SHORTTERM_FRAGMENTS - 1;
   }
   return frames ? energy / (double)frames : 0.0;
 }
@@ -219,6 +223,7 @@ end_fragment(PsLoudness *m, uint32_t frames)
     ch->squares = 0.0;
     flush_state(ch->s1);
     flush_state(ch->s2);
+    flush_state(ch->s3);
   }
   Fragment *f = &m->ring[m->fragments % SHORTTERM_FRAGMENTS];
   f->energy = energy;
@@ -250,49 +255,112 @@ end_fragment(PsLoudness *m, uint32_t frames)
   }
 }
 
-/* K-weights x[0..n) through the channel's two biquads and adds the squares
-   of the result to the fragment's sum, in sample order, so that the readings
-   do not depend on how the host splits its blocks. */
+/* K-weighting in direct form I: per stage the only loop-carried chain is
+   a1 * y[n-1] and one subtraction (transposed form II chains three
+   operations).  State: x[n-1], x[n-2] in s1, shelf output y1[n-1], y1[n-2]
+   in s2, high-pass output in s3.  Squares are added in sample order, so the
+   readings do not depend on how the host splits its blocks. */
 static void
 kweight_squares(const PsKWeight *k, Channel *ch, const float *x, size_t n)
 {
   const double b10 = k->shelf.b[0], b11 = k->shelf.b[1], b12 = k->shelf.b[2];
   const double a11 = k->shelf.a[1], a12 = k->shelf.a[2];
   const double a21 = k->highpass.a[1], a22 = k->highpass.a[2];
-  double s10 = ch->s1[0], s11 = ch->s1[1], s20 = ch->s2[0], s21 = ch->s2[1];
+  double x1 = ch->s1[0], x2 = ch->s1[1], y11 = ch->s2[0], y12 = ch->s2[1];
+  double y21 = ch->s3[0], y22 = ch->s3[1];
   double sum = ch->squares;
   for (size_t i = 0; i < n; ++i) {
     const double in = (double)x[i];
-    const double y1 = b10 * in + s10;
-    s10 = b11 * in - a11 * y1 + s11;
-    s11 = b12 * in - a12 * y1;
+    const double y1 = (b10 * in + b11 * x1 + b12 * x2 - a12 * y12) - a11 * y11;
     /* RLB numerator is 1, -2, 1 */
-    const double y2 = y1 + s20;
-    s20 = -2.0 * y1 - a21 * y2 + s21;
-    s21 = y1 - a22 * y2;
+    const double y2 = (y1 - 2.0 * y11 + y12 - a22 * y22) - a21 * y21;
+    x2 = x1;
+    x1 = in;
+    y12 = y11;
+    y11 = y1;
+    y22 = y21;
+    y21 = y2;
     sum += y2 * y2;
   }
-  ch->s1[0] = s10;
-  ch->s1[1] = s11;
-  ch->s2[0] = s20;
-  ch->s2[1] = s21;
+  ch->s1[0] = x1;
+  ch->s1[1] = x2;
+  ch->s2[0] = y11;
+  ch->s2[1] = y12;
+  ch->s3[0] = y21;
+  ch->s3[1] = y22;
   ch->squares = sum;
 }
 
+typedef double Vec2 __attribute__((vector_size(16)));
+
+/* The same for two channels at once, one per SIMD lane. */
+static void
+kweight_squares_pair(const PsKWeight *k, Channel *c0, Channel *c1, const float *x0,
+                     const float *x1, size_t n)
+{
+  const double b10 = k->shelf.b[0], b11 = k->shelf.b[1], b12 = k->shelf.b[2];
+  const double a11 = k->shelf.a[1], a12 = k->shelf.a[2];
+  const double a21 = k->highpass.a[1], a22 = k->highpass.a[2];
+  Vec2 xs1 = {c0->s1[0], c1->s1[0]}, xs2 = {c0->s1[1], c1->s1[1]};
+  Vec2 y11 = {c0->s2[0], c1->s2[0]}, y12 = {c0->s2[1], c1->s2[1]};
+  Vec2 y21 = {c0->s3[0], c1->s3[0]}, y22 = {c0->s3[1], c1->s3[1]};
+  Vec2 sum = {c0->squares, c1->squares};
+  for (size_t i = 0; i < n; ++i) {
+    const Vec2 in = {(double)x0[i], (double)x1[i]};
+    const Vec2 y1 = (b10 * in + b11 * xs1 + b12 * xs2 - a12 * y12) - a11 * y11;
+    const Vec2 y2 = (y1 - 2.0 * y11 + y12 - a22 * y22) - a21 * y21;
+    xs2 = xs1;
+    xs1 = in;
+    y12 = y11;
+    y11 = y1;
+    y22 = y21;
+    y21 = y2;
+    sum += y2 * y2;
+  }
+  Channel *ch[2] = {c0, c1};
+  for (int c = 0; c < 2; ++c) {
+    ch[c]->s1[0] = xs1[c];
+    ch[c]->s1[1] = xs2[c];
+    ch[c]->s2[0] = y11[c];
+    ch[c]->s2[1] = y12[c];
+    ch[c]->s3[0] = y21[c];
+    ch[c]->s3[1] = y22[c];
+    ch[c]->squares = sum[c];
+  }
+}
+
+typedef float Vec4 __attribute__((vector_size(16)));
+typedef int32_t Mask4 __attribute__((vector_size(16)));
+
 /* Copies x to the channel's clean buffer, non-finite and absurd values
-   replaced by silence, and returns the largest magnitude. */
+   replaced by silence, and returns the largest magnitude.  NaN fails every
+   comparison; 1e10 is +200 dBFS. */
 static float
 sanitise(float *dst, const float *x, size_t n)
 {
+  const Vec4 limit = {1e10f, 1e10f, 1e10f, 1e10f};
+  Vec4 lanes = {0.0f, 0.0f, 0.0f, 0.0f};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    Vec4 v;
+    memcpy(&v, x + i, sizeof(v));
+    const Vec4 a = (Vec4)((Mask4)v & 0x7fffffff);
+    const Mask4 keep = a <= limit;
+    v = (Vec4)((Mask4)v & keep);
+    memcpy(dst + i, &v, sizeof(v));
+    const Vec4 kept = (Vec4)((Mask4)a & keep);
+    const Mask4 gt = kept > lanes;
+    lanes = (Vec4)(((Mask4)kept & gt) | ((Mask4)lanes & ~gt));
+  }
   float peak = 0.0f;
-  for (size_t i = 0; i < n; ++i) {
-    float v = x[i];
-    const float a = fabsf(v);
-    /* NaN fails the comparison; 1e10 is +200 dBFS */
-    v = a <= 1e10f ? v : 0.0f;
+  for (int j = 0; j < 4; ++j) {
+    peak = lanes[j] > peak ? lanes[j] : peak;
+  }
+  for (; i < n; ++i) {
+    const float a = fabsf(x[i]);
+    const float v = a <= 1e10f ? x[i] : 0.0f;
     dst[i] = v;
-    const float av = fabsf(v);
-    peak = av > peak ? av : peak;
+    peak = fabsf(v) > peak ? fabsf(v) : peak;
   }
   return peak;
 }
@@ -318,9 +386,13 @@ ps_loudness_process(PsLoudness *m, const float *const *in, size_t n)
     while (pos < len) {
       const uint64_t left = m->fragment_end - m->frames;
       const size_t step = (uint64_t)(len - pos) < left ? len - pos : (size_t)left;
-      for (unsigned c = 0; c < m->channels; ++c) {
+      unsigned c = 0;
+      for (; c + 1 < m->channels; c += 2) {
         Channel *ch = &m->ch[c];
-        kweight_squares(&m->k, ch, ch->clean + pos, step);
+        kweight_squares_pair(&m->k, ch, ch + 1, ch->clean + pos, ch[1].clean + pos, step);
+      }
+      if (c < m->channels) {
+        kweight_squares(&m->k, &m->ch[c], m->ch[c].clean + pos, step);
       }
       m->frames += step;
       pos += step;
@@ -346,9 +418,18 @@ ps_loudness_process_interleaved(PsLoudness *m, const float *frames, size_t n)
   size_t done = 0;
   while (done < n) {
     const size_t len = n - done < CHUNK ? n - done : CHUNK;
-    for (size_t i = 0; i < len; ++i) {
-      for (unsigned c = 0; c < nc; ++c) {
-        m->interleave[(size_t)c * CHUNK + i] = frames[(done + i) * nc + c];
+    const float *f = frames + done * nc;
+    if (nc == 2) {
+      float *l = m->interleave, *r = m->interleave + CHUNK;
+      for (size_t i = 0; i < len; ++i) {
+        l[i] = f[2 * i];
+        r[i] = f[2 * i + 1];
+      }
+    } else {
+      for (size_t i = 0; i < len; ++i) {
+        for (unsigned c = 0; c < nc; ++c) {
+          m->interleave[(size_t)c * CHUNK + i] = f[i * nc + c];
+        }
       }
     }
     ps_loudness_process(m, planes, len);
