@@ -42,6 +42,7 @@ struct PsLoudness {
   unsigned channels;
   PsKWeight k;
   Channel *ch;
+  Channel spare; /* the idle SIMD lane of an odd channel count */
   float *interleave; /* de-interleaving scratch, CHUNK frames */
   PsTruePeak *tp;
   PsGate *gate_i;
@@ -255,45 +256,13 @@ end_fragment(PsLoudness *m, uint32_t frames)
   }
 }
 
-/* K-weighting in direct form I: per stage the only loop-carried chain is
-   a1 * y[n-1] and one subtraction (transposed form II chains three
-   operations).  State: x[n-1], x[n-2] in s1, shelf output y1[n-1], y1[n-2]
-   in s2, high-pass output in s3.  Squares are added in sample order, so the
-   readings do not depend on how the host splits its blocks. */
-static void
-kweight_squares(const PsKWeight *k, Channel *ch, const float *x, size_t n)
-{
-  const double b10 = k->shelf.b[0], b11 = k->shelf.b[1], b12 = k->shelf.b[2];
-  const double a11 = k->shelf.a[1], a12 = k->shelf.a[2];
-  const double a21 = k->highpass.a[1], a22 = k->highpass.a[2];
-  double x1 = ch->s1[0], x2 = ch->s1[1], y11 = ch->s2[0], y12 = ch->s2[1];
-  double y21 = ch->s3[0], y22 = ch->s3[1];
-  double sum = ch->squares;
-  for (size_t i = 0; i < n; ++i) {
-    const double in = (double)x[i];
-    const double y1 = (b10 * in + b11 * x1 + b12 * x2 - a12 * y12) - a11 * y11;
-    /* RLB numerator is 1, -2, 1 */
-    const double y2 = (y1 - 2.0 * y11 + y12 - a22 * y22) - a21 * y21;
-    x2 = x1;
-    x1 = in;
-    y12 = y11;
-    y11 = y1;
-    y22 = y21;
-    y21 = y2;
-    sum += y2 * y2;
-  }
-  ch->s1[0] = x1;
-  ch->s1[1] = x2;
-  ch->s2[0] = y11;
-  ch->s2[1] = y12;
-  ch->s3[0] = y21;
-  ch->s3[1] = y22;
-  ch->squares = sum;
-}
-
 typedef double Vec2 __attribute__((vector_size(16)));
 
-/* The same for two channels at once, one per SIMD lane. */
+/* K-weighting of two channels at once, one per SIMD lane, in direct form
+   I: per stage the only loop-carried chain is a1 * y[n-1] and one
+   subtraction (transposed form II chains three operations).  Squares are
+   added in sample order, so the readings do not depend on how the host
+   splits its blocks. */
 static void
 kweight_squares_pair(const PsKWeight *k, Channel *c0, Channel *c1, const float *x0,
                      const float *x1, size_t n)
@@ -308,6 +277,7 @@ kweight_squares_pair(const PsKWeight *k, Channel *c0, Channel *c1, const float *
   for (size_t i = 0; i < n; ++i) {
     const Vec2 in = {(double)x0[i], (double)x1[i]};
     const Vec2 y1 = (b10 * in + b11 * xs1 + b12 * xs2 - a12 * y12) - a11 * y11;
+    /* RLB numerator is 1, -2, 1 */
     const Vec2 y2 = (y1 - 2.0 * y11 + y12 - a22 * y22) - a21 * y21;
     xs2 = xs1;
     xs1 = in;
@@ -392,7 +362,9 @@ ps_loudness_process(PsLoudness *m, const float *const *in, size_t n)
         kweight_squares_pair(&m->k, ch, ch + 1, ch->clean + pos, ch[1].clean + pos, step);
       }
       if (c < m->channels) {
-        kweight_squares(&m->k, &m->ch[c], m->ch[c].clean + pos, step);
+        /* an odd channel out shares its register with a spare lane */
+        const float *x = m->ch[c].clean + pos;
+        kweight_squares_pair(&m->k, &m->ch[c], &m->spare, x, x, step);
       }
       m->frames += step;
       pos += step;
