@@ -1,7 +1,7 @@
 /* Loudness meter engine: ITU-R BS.1770-5 and EBU R128 (Tech 3341, 3342).
 
    Momentary (400 ms) and short-term (3 s) loudness are sliding windows
-   advanced every 10 ms of audio, whatever the size of the blocks fed in;
+   advanced every 5 ms of audio, whatever the size of the blocks fed in;
    their maxima are taken on that grid.  Integrated loudness gates 400 ms
    blocks with 75 % overlap (one every 100 ms) at -70 LUFS and -10 LU; the
    loudness range gates short-term values taken every 100 ms at -70 LUFS and

@@ -22,7 +22,7 @@ def main():
         subprocess.run([gen, rate, tmp], check=True)
         for seed, (name, channels, measure, want, below, above, _) in enumerate(checks, 1):
             uri = URIS.get(int(channels))
-            if not uri or measure.endswith("_const"):
+            if not uri or measure.endswith(("_const", "_each")):
                 continue  # series checks are the engine's; 5.0 has no plugin variant
             lo = float(want) - float(below) - 1e-6
             hi = float(want) + float(above) + 1e-6

@@ -23,6 +23,8 @@ def main():
         for name, channels, measure, want, below, above, after in checks:
             want, below, above, after = map(float, (want, below, above, after))
             wav = os.path.join(tmp, name + ".wav")
+            if measure.endswith("_each"):
+                continue  # per-segment maxima are read by the unit suite
             if measure.endswith("_const"):
                 out = subprocess.run([postsync, "loudness", "--csv", "-q", wav], check=True,
                                      capture_output=True, text=True).stdout.splitlines()

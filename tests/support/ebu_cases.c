@@ -145,6 +145,23 @@ build(void)
     check(c, (EbuCheck)METER(EBU_MOMENTARY_MAX, -23));
   }
 
+  /* Cases 11 and 14: the same bursts one after the other in one file,
+     separated by more silence than the window, each read on its own. */
+  c = add_tones("3341-11", "stereo 1 kHz: 3 s at -23 dBFS after 3.2 s + k * 17 ms silence, 7 times");
+  for (int i = 0; i < 7; ++i) {
+    segment(c, 3.2 + 0.017 * i, SILENT);
+    segment(c, 3.0, -23);
+  }
+  segment(c, 1.0, SILENT);
+  check(c, (EbuCheck)METER(EBU_SHORTTERM_MAX_EACH, -23));
+  c = add_tones("3341-14", "stereo 1 kHz: 0.4 s at -23 dBFS after 0.6 s + k * 17 ms silence, 7 times");
+  for (int i = 0; i < 7; ++i) {
+    segment(c, 0.6 + 0.017 * i, SILENT);
+    segment(c, 0.4, -23);
+  }
+  segment(c, 1.0, SILENT);
+  check(c, (EbuCheck)METER(EBU_MOMENTARY_MAX_EACH, -23));
+
   c = add_tones("3341-12", "stereo 1 kHz: 0.18 s at -20 and 0.22 s at -30 dBFS, 25 times");
   for (int i = 0; i < 25; ++i) {
     segment(c, 0.18, -20);
@@ -339,6 +356,10 @@ ebu_measure_name(EbuMeasure m)
     return "shortterm_max";
   case EBU_TRUEPEAK:
     return "truepeak";
+  case EBU_MOMENTARY_MAX_EACH:
+    return "momentary_max_each";
+  case EBU_SHORTTERM_MAX_EACH:
+    return "shortterm_max_each";
   }
   return "?";
 }

@@ -21,6 +21,10 @@ typedef enum {
   EBU_MOMENTARY_MAX,   /* max momentary (of the whole signal) */
   EBU_SHORTTERM_MAX,   /* max short-term (of the whole signal) */
   EBU_TRUEPEAK,        /* max true peak */
+  /* max momentary / short-term of each tone segment, from its start to the
+     start of the next one (cases 11 and 14: bursts in one file) */
+  EBU_MOMENTARY_MAX_EACH,
+  EBU_SHORTTERM_MAX_EACH,
 } EbuMeasure;
 
 typedef struct {

@@ -7,6 +7,7 @@
 #include "loudness.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,22 @@ run_case(const EbuCase *c, double rate)
   for (unsigned k = 0; k < c->n_checks; ++k) {
     worst[k] = c->checks[k].want;
   }
+  /* per-tone-segment maxima for the _EACH checks: a segment runs from its
+     tone's start to the next tone's start */
+  double seg_max[EBU_MAX_SEGMENTS];
+  size_t seg_start[EBU_MAX_SEGMENTS + 1];
+  unsigned n_tones = 0;
+  {
+    size_t at = 0;
+    for (unsigned s = 0; s < c->n_segments; ++s) {
+      if (isfinite(c->segments[s].level_db)) {
+        seg_start[n_tones] = at;
+        seg_max[n_tones++] = -HUGE_VAL;
+      }
+      at += (size_t)llround(c->segments[s].seconds * rate);
+    }
+    seg_start[n_tones] = at + 1;
+  }
   const size_t grid = (size_t)llround(rate / 100.0);
   size_t pos = 0;
   while (pos < frames) {
@@ -64,6 +81,13 @@ run_case(const EbuCase *c, double rate)
     PsLoudnessReadings r;
     ps_loudness_readings(m, &r);
     const double t = (double)pos / rate;
+    for (unsigned g = 0; g < n_tones; ++g) {
+      if (pos > seg_start[g] && pos <= seg_start[g + 1]) {
+        const bool each_m = c->checks[0].measure == EBU_MOMENTARY_MAX_EACH;
+        const double v = each_m ? r.momentary : r.shortterm;
+        seg_max[g] = v > seg_max[g] ? v : seg_max[g];
+      }
+    }
     for (unsigned k = 0; k < c->n_checks; ++k) {
       const EbuCheck *ck = &c->checks[k];
       double v;
@@ -104,6 +128,16 @@ run_case(const EbuCase *c, double rate)
       break;
     case EBU_TRUEPEAK:
       v = r.truepeak;
+      break;
+    case EBU_MOMENTARY_MAX_EACH:
+    case EBU_SHORTTERM_MAX_EACH:
+      /* the segment furthest from the expected value */
+      v = ck->want;
+      for (unsigned g = 0; g < n_tones; ++g) {
+        if (fabs(seg_max[g] - ck->want) > fabs(v - ck->want)) {
+          v = seg_max[g];
+        }
+      }
       break;
     }
     CHECKV(v >= ck->want - ck->below - 1e-9 && v <= ck->want + ck->above + 1e-9,
