@@ -708,7 +708,7 @@ report(SignalKind kind, const Setup *setup)
          ours.range - ref.range_1hz);
   printf("  (libebur128 timed in histogram mode: 0.1 LU bins, short-term values for\n"
          "   LRA every 1 s; Tech 3342 since 2016 and postsync take them every 100 ms.\n"
-         "   Maxima: postsync on its 10 ms grid, libebur128 sampled every 100 ms.\n"
+         "   Maxima: postsync on its 5 ms grid, libebur128 sampled every 100 ms.\n"
          "   Generation took %.1f s, untimed.)\n",
          generation);
 
@@ -788,6 +788,85 @@ parse_number(const char *text, double lo, double hi, double *out)
   return true;
 }
 
+/* True peak of the Tech 3341 cases 15-19 (sines at fs/4, fs/6, fs/8 with
+   phases, 1 s) at each rate, by both meters: the cases are defined relative
+   to the rate, so a meter that oversamples less at high rates misses them. */
+static double
+libebur128_truepeak(const float *x, size_t n, unsigned long rate)
+{
+  ebur128_state *st = ebur128_init(1, rate, EBUR128_MODE_TRUE_PEAK);
+  double peak = 0.0;
+  if (st) {
+    ebur128_add_frames_float(st, x, n);
+    ebur128_true_peak(st, 0, &peak);
+    ebur128_destroy(&st);
+  }
+  return 20.0 * log10(peak);
+}
+
+static double
+postsync_truepeak(const float *x, size_t n, double rate)
+{
+  PsLoudness *m = NULL;
+  double peak = NAN;
+  if (!ps_loudness_init(&m, rate, 1, NULL)) {
+    PsLoudnessReadings rd;
+    ps_loudness_process(m, (const float *const[]){x}, n);
+    ps_loudness_readings(m, &rd);
+    peak = rd.truepeak;
+    ps_loudness_free(&m);
+  }
+  return peak;
+}
+
+static void
+truepeak_cases(void)
+{
+  static const struct {
+    int number;
+    double divisor, phase_deg, level;
+  } cases[] = {{15, 4, 0, -6}, {16, 4, 45, -6}, {17, 6, 60, -6}, {18, 8, 67.5, -6}, {19, 4, 45, 3}};
+  const double rates[] = {44100.0, 48000.0, 88200.0, 96000.0, 192000.0};
+  printf("\n== true peak, Tech 3341 cases 15-19 (dBTP; +0.2/-0.4 allowed; !! outside) ==\n");
+  printf("  case  want ");
+  for (size_t r = 0; r < sizeof(rates) / sizeof(rates[0]); ++r) {
+    printf("   %6.1f kHz: ours  ebur128", rates[r] / 1000.0);
+  }
+  printf("\n");
+  int misses[2] = {0, 0};
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); ++c) {
+    printf("  %4d  %+4.0f ", cases[c].number, cases[c].level);
+    for (size_t r = 0; r < sizeof(rates) / sizeof(rates[0]); ++r) {
+      const size_t n = (size_t)rates[r];
+      float *x = (float *)malloc(n * sizeof(float));
+      if (!x) {
+        return;
+      }
+      const double a = pow(10.0, cases[c].level / 20.0);
+      const double w = 2.0 * PI / cases[c].divisor, p = cases[c].phase_deg * PI / 180.0;
+      for (size_t i = 0; i < n; ++i) {
+        /* 20 ms raised-cosine fades: no onset ringing */
+        const size_t edge = i < n - 1 - i ? i : n - 1 - i;
+        const double fade =
+          edge < n / 50 ? 0.5 - 0.5 * cos(PI * (double)edge / (double)(n / 50)) : 1.0;
+        x[i] = (float)(a * fade * sin(w * (double)i + p));
+      }
+      const double v[2] = {postsync_truepeak(x, n, rates[r]),
+                           libebur128_truepeak(x, n, (unsigned long)rates[r])};
+      printf("            ");
+      for (int k = 0; k < 2; ++k) {
+        const bool in = v[k] >= cases[c].level - 0.4 && v[k] <= cases[c].level + 0.2;
+        misses[k] += !in;
+        printf(" %+5.2f%s", v[k], in ? "  " : "!!");
+      }
+      free(x);
+    }
+    printf("\n");
+  }
+  printf("  outside the tolerance: postsync %d of 25, libebur128 %d of 25\n", misses[0],
+         misses[1]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -845,5 +924,6 @@ main(int argc, char **argv)
     setup.seconds = limited_seconds;
     ok = report(SIGNAL_LIMITED, &setup) && ok;
   }
+  truepeak_cases();
   return ok ? 0 : 1;
 }
