@@ -38,6 +38,11 @@ typedef struct {
   uint32_t frames;
 } Fragment;
 
+typedef struct {
+  double energy;
+  uint64_t frames;
+} Window;
+
 struct PsLoudness {
   double rate;
   uint64_t rate_hz;
@@ -50,6 +55,8 @@ struct PsLoudness {
   PsGate *gate_i;
   PsGate *gate_lra;
   Fragment ring[SHORTTERM_FRAGMENTS];
+  Window win_m; /* sums over the momentary and short-term windows */
+  Window win_s;
 
   uint64_t frames;      /* since reset */
   uint64_t fragments;   /* completed since reset */
@@ -154,6 +161,8 @@ ps_loudness_reset(PsLoudness *m)
   m->fragments = 0;
   m->fragment_end = fragment_boundary(m, 1);
   m->measured = 0;
+  m->win_m.energy = m->win_s.energy = 0.0;
+  m->win_m.frames = m->win_s.frames = 0;
   m->momentary = m->shortterm = -1.0;
   m->momentary_max = m->shortterm_max = -1.0;
   m->dirty = false;
@@ -188,28 +197,32 @@ ps_loudness_set_integrating(PsLoudness *m, bool on)
   m->integrating = on;
 }
 
-/* Mean energies of the latest momentary and short-term windows, summed
-   afresh from the ring in one pass (no running sum that could drift over a
-   long session).  A window that is not full yet keeps its value (-1). */
+/* Sums of the momentary and short-term windows, afresh from the ring in
+   one pass. */
 static void
-window_energies(PsLoudness *m)
+resum_windows(PsLoudness *m)
 {
   const unsigned count =
     m->fragments < SHORTTERM_FRAGMENTS ? (unsigned)m->fragments : SHORTTERM_FRAGMENTS;
-  double energy = 0.0;
-  uint64_t frames = 0;
+  Window *w = &m->win_s;
+  w->energy = 0.0;
+  w->frames = 0;
   unsigned at = (unsigned)((m->fragments - 1) % SHORTTERM_FRAGMENTS);
   for (unsigned i = 0; i < count; ++i) {
-    energy += m->ring[at].energy;
-    frames += m->ring[at].frames;
+    w->energy += m->ring[at].energy;
+    w->frames += m->ring[at].frames;
     at = at ? at - 1 : SHORTTERM_FRAGMENTS - 1;
     if (i + 1 == MOMENTARY_FRAGMENTS) {
-      m->momentary = energy / (double)frames;
+      m->win_m = *w;
     }
   }
-  if (count == SHORTTERM_FRAGMENTS) {
-    m->shortterm = energy / (double)frames;
-  }
+}
+
+static double
+window_mean(const Window *w)
+{
+  /* a running sum may round a hair below zero after loud audio */
+  return w->frames && w->energy > 0.0 ? w->energy / (double)w->frames : 0.0;
 }
 
 static void
@@ -236,13 +249,37 @@ end_fragment(PsLoudness *m, uint32_t frames)
     flush_state(ch->s2);
     flush_state(ch->s3);
   }
-  Fragment *f = &m->ring[m->fragments % SHORTTERM_FRAGMENTS];
+  /* The windows slide by one fragment: add the new one, take out those that
+     leave.  Every 100 ms they are summed afresh, so rounding in the running
+     sums never accumulates, whatever the duration. */
+  const uint64_t index = m->fragments;
+  Fragment *f = &m->ring[index % SHORTTERM_FRAGMENTS];
+  if (index >= SHORTTERM_FRAGMENTS) {
+    m->win_s.energy -= f->energy;
+    m->win_s.frames -= f->frames;
+  }
+  if (index >= MOMENTARY_FRAGMENTS) {
+    const Fragment *old = &m->ring[(index - MOMENTARY_FRAGMENTS) % SHORTTERM_FRAGMENTS];
+    m->win_m.energy -= old->energy;
+    m->win_m.frames -= old->frames;
+  }
   f->energy = energy;
   f->frames = frames;
+  m->win_m.energy += energy;
+  m->win_m.frames += frames;
+  m->win_s.energy += energy;
+  m->win_s.frames += frames;
   ++m->fragments;
   m->fragment_end = fragment_boundary(m, m->fragments + 1);
-
-  window_energies(m);
+  if (m->fragments % FRAGMENTS_PER_STEP == 0) {
+    resum_windows(m);
+  }
+  if (m->fragments >= MOMENTARY_FRAGMENTS) {
+    m->momentary = window_mean(&m->win_m);
+  }
+  if (m->fragments >= SHORTTERM_FRAGMENTS) {
+    m->shortterm = window_mean(&m->win_s);
+  }
   if (m->integrating && m->momentary > m->momentary_max) {
     m->momentary_max = m->momentary;
   }
