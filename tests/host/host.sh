@@ -109,6 +109,16 @@ tool-verdict)
   [ "$(wc -l <"$tmp/c")" -eq 201 ] || fail "CSV rows: $(wc -l <"$tmp/c")"
   echo "ok verdicts, custom target, spec list, 200 CSV rows"
   ;;
+tool-progress)
+  # on a terminal (script(1) gives one) a long file shows a progress bar on
+  # stderr; in a pipe it does not
+  sox -n -r 48000 -c 2 "$tmp/long.wav" synth 120 pinknoise vol 0.1
+  script -qec "$postsync loudness $tmp/long.wav" "$tmp/tty" >/dev/null || fail "on a tty"
+  grep -aq "long.wav *\[#*\.*\] *[0-9]*%" "$tmp/tty" || fail "no progress bar on a terminal"
+  "$postsync" loudness "$tmp/long.wav" 2>"$tmp/err" >/dev/null
+  [ ! -s "$tmp/err" ] || fail "progress written to a pipe: $(cat "$tmp/err")"
+  echo "ok progress bar on a terminal only"
+  ;;
 *)
   fail "unknown check $check"
   ;;
