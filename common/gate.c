@@ -43,18 +43,22 @@ ps_gate_init(PsGate **gate)
   if (!gate) {
     return PS_ERR_ARG;
   }
+  /* calloc: every bin starts empty, so reset need only clear what it used */
   *gate = (PsGate *)calloc(1, sizeof(PsGate));
   if (!*gate) {
     return PS_ERR_NOMEM;
   }
-  ps_gate_reset(*gate);
+  (*gate)->lowest = N_BINS;
+  (*gate)->highest = -1;
   return PS_OK;
 }
 
+/* Real-time safe: clears only the occupied range (a plugin resets from its
+   audio thread). */
 void
 ps_gate_reset(PsGate *gate)
 {
-  for (int i = 0; i < N_BINS; ++i) {
+  for (int i = gate->lowest; i <= gate->highest; ++i) {
     gate->bins[i].count = 0;
     gate->bins[i].energy = 0.0;
   }
