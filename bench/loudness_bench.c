@@ -393,6 +393,7 @@ typedef struct {
   double rate;
   unsigned channels;
   bool planar;
+  bool dialogue; /* run the meter's dialogue gating too */
 } Setup;
 
 /* Short-term loudness values (LUFS) of one run; grows outside the timing. */
@@ -527,6 +528,8 @@ run_init(Run *r, const Setup *setup, size_t block)
     fprintf(stderr, "loudness_bench: ps_loudness_init: %s\n", ps_status_string(st));
     return -1;
   }
+  /* libebur128 has no dialogue gating: compare like with like unless asked */
+  ps_loudness_set_dialogue(r->meter, setup->dialogue);
   r->ebu = ebur128_init(nc, (unsigned long)setup->rate, EBUR128_MODES);
   r->ref = ebur128_init(nc, (unsigned long)setup->rate, EBUR128_EXACT_MODES);
   r->signal = (Signal *)malloc(sizeof(Signal));
@@ -773,7 +776,8 @@ usage(FILE *to)
           "  --limited-seconds S    length of the limited signal (default 600)\n"
           "  --rate R               sample rate in Hz (default 48000)\n"
           "  --channels N           channel count, default layout of N (default 2)\n"
-          "  --planar               feed postsync planar buffers instead of interleaved\n");
+          "  --planar               feed postsync planar buffers instead of interleaved\n"
+          "  --dialogue             time postsync with its dialogue gating on\n");
 }
 
 static bool
@@ -870,7 +874,7 @@ truepeak_cases(void)
 int
 main(int argc, char **argv)
 {
-  bool programme = true, limited = true, planar = false;
+  bool programme = true, limited = true, planar = false, dialogue = false;
   double seconds = 3600.0, limited_seconds = 600.0, rate = 48000.0, channels = 2.0;
   bool seconds_given = false, limited_given = false;
   for (int i = 1; i < argc; ++i) {
@@ -882,6 +886,9 @@ main(int argc, char **argv)
       return 0;
     } else if (!strcmp(opt, "--planar")) {
       planar = true;
+      continue;
+    } else if (!strcmp(opt, "--dialogue")) {
+      dialogue = true;
       continue;
     } else if (!strcmp(opt, "--signal")) {
       programme = val && (!strcmp(val, "programme") || !strcmp(val, "both"));
@@ -915,7 +922,8 @@ main(int argc, char **argv)
 
   printf("Postsync loudness benchmark: postsync engine vs libebur128, one thread\n");
   print_machine();
-  Setup setup = {seconds, rate, (unsigned)channels, planar};
+  Setup setup = {seconds, rate, (unsigned)channels, planar, dialogue};
+  printf("dialogue gating: %s\n", dialogue ? "on (postsync also runs its speech detector)" : "off (libebur128 has none; --dialogue turns it on)");
   bool ok = true;
   if (programme) {
     ok = report(SIGNAL_PROGRAMME, &setup) && ok;

@@ -1,5 +1,6 @@
 #include "loudness.h"
 
+#include "dialogue.h"
 #include "gate.h"
 #include "kweight.h"
 #include "layout.h"
@@ -54,6 +55,10 @@ struct PsLoudness {
   PsTruePeak *tp;
   PsGate *gate_i;
   PsGate *gate_lra;
+  PsDialogue *dialogue;
+  bool dialogue_on;
+  unsigned n_speech_channels; /* channels the speech detector hears (not the LFE) */
+  unsigned speech_channel[PS_MAX_CHANNELS];
   Fragment ring[SHORTTERM_FRAGMENTS];
   Window win_m; /* sums over the momentary and short-term windows */
   Window win_s;
@@ -134,6 +139,18 @@ ps_loudness_init(PsLoudness **out, double rate, unsigned channels, const float *
   if (!st) {
     st = ps_gate_init(&m->gate_lra);
   }
+  for (unsigned c = 0; c < channels; ++c) {
+    if (m->ch && m->ch[c].weight > 0.0) {
+      m->speech_channel[m->n_speech_channels++] = c;
+    }
+  }
+  if (!m->n_speech_channels) {
+    m->speech_channel[m->n_speech_channels++] = 0;
+  }
+  if (!st) {
+    st = ps_dialogue_init(&m->dialogue, rate, m->n_speech_channels);
+  }
+  m->dialogue_on = true;
   if (st) {
     ps_loudness_free(&m);
     return st;
@@ -157,6 +174,7 @@ ps_loudness_reset(PsLoudness *m)
   ps_truepeak_reset(m->tp);
   ps_gate_reset(m->gate_i);
   ps_gate_reset(m->gate_lra);
+  ps_dialogue_reset(m->dialogue);
   m->frames = 0;
   m->fragments = 0;
   m->fragment_end = fragment_boundary(m, 1);
@@ -187,6 +205,7 @@ ps_loudness_free(PsLoudness **pm)
   ps_truepeak_free(&m->tp);
   ps_gate_free(&m->gate_i);
   ps_gate_free(&m->gate_lra);
+  ps_dialogue_free(&m->dialogue);
   free(m);
   *pm = NULL;
 }
@@ -195,6 +214,12 @@ void
 ps_loudness_set_integrating(PsLoudness *m, bool on)
 {
   m->integrating = on;
+}
+
+void
+ps_loudness_set_dialogue(PsLoudness *m, bool on)
+{
+  m->dialogue_on = on;
 }
 
 /* Sums of the momentary and short-term windows, afresh from the ring in
@@ -289,6 +314,10 @@ end_fragment(PsLoudness *m, uint32_t frames)
   if (m->integrating && m->fragments % FRAGMENTS_PER_STEP == 0) {
     if (m->momentary >= 0.0) {
       ps_gate_add(m->gate_i, m->momentary);
+      if (m->dialogue_on) {
+        /* fragments are 5 ms: the block ends at 10 ms frame fragments / 2 */
+        ps_dialogue_add_block(m->dialogue, m->momentary, m->fragments / 2);
+      }
       m->dirty = true;
     }
     if (m->shortterm >= 0.0) {
@@ -393,6 +422,13 @@ ps_loudness_process(PsLoudness *m, const float *const *in, size_t n)
         ps_truepeak_process(m->tp, c, ch->clean, len);
       }
     }
+    if (m->dialogue_on) {
+      const float *speech_in[PS_MAX_CHANNELS];
+      for (unsigned i = 0; i < m->n_speech_channels; ++i) {
+        speech_in[i] = m->ch[m->speech_channel[i]].clean;
+      }
+      ps_dialogue_process(m->dialogue, speech_in, len, m->integrating);
+    }
     /* K-weighting, split at fragment boundaries */
     size_t pos = 0;
     while (pos < len) {
@@ -480,6 +516,8 @@ ps_loudness_readings(PsLoudness *m, PsLoudnessReadings *r)
   r->truepeak = to_dbfs(tp);
   r->samplepeak = to_dbfs(sp);
   r->seconds = (double)m->measured / m->rate;
+  r->dialogue = m->dialogue_on ? ps_dialogue_loudness(m->dialogue) : -HUGE_VAL;
+  r->speech_share = m->dialogue_on ? ps_dialogue_speech_share(m->dialogue) : 0.0;
 }
 
 void

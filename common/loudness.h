@@ -28,6 +28,8 @@ typedef struct {
   double truepeak;      /* dBTP, largest over channels */
   double samplepeak;    /* dBFS, largest over channels */
   double seconds;       /* audio measured (integrating) since reset */
+  double dialogue;      /* dialogue-gated integrated loudness, LUFS (dialogue.h) */
+  double speech_share;  /* share of the measured time that is dialogue, 0..1 */
 } PsLoudnessReadings;
 
 #define PS_LOUDNESS_MIN_RATE 8000.0
@@ -50,6 +52,10 @@ void ps_loudness_process_interleaved(PsLoudness *meter, const float *frames, siz
    accumulates: integrated, range, maxima and peaks stay as they are (for
    metering only while the transport rolls). */
 void ps_loudness_set_integrating(PsLoudness *meter, bool on);
+
+/* Dialogue gating (on after init) runs a speech detector beside the meter;
+   off, the dialogue readings stay undefined and cost nothing. */
+void ps_loudness_set_dialogue(PsLoudness *meter, bool on);
 
 /* Current readings.  Integrated and range are recomputed here only when a
    new 100 ms block has arrived since the last call. */
