@@ -4,6 +4,7 @@
    unchanged, in place or not; the readings go to output control ports.
    No feature is required: with urid:map the meter can follow the host's
    transport through time:Position events. */
+#include "delivery.h"
 #include "layout.h"
 #include "loudness.h"
 
@@ -44,6 +45,10 @@ typedef enum {
   PORT_AUDIO /* first audio input */
 } PortIndex;
 
+/* Ports after the audio ports (added with dialogue gating; their indices
+   follow the channel count): offset from PORT_AUDIO + 2 * channels. */
+typedef enum { EXTRA_TARGET_GATE = 0, EXTRA_DIALOGUE, EXTRA_SPEECH_PCT } ExtraPort;
+
 /* What an output reads when its value is undefined: the port's minimum;
    and the maximum of the loudness and peak ports. */
 #define UNDEFINED_DB (-120.0f)
@@ -79,6 +84,9 @@ typedef struct {
   float *deviation;
   float *tp_over;
   const LV2_Atom_Sequence *control;
+  const float *target_gate;
+  float *dialogue;
+  float *speech_pct;
   const float *in[8];
   float *out[8];
 
@@ -217,6 +225,12 @@ connect_port(LV2_Handle instance, uint32_t port, void *data)
       self->in[port - PORT_AUDIO] = (const float *)data;
     } else if (port >= PORT_AUDIO + self->channels && port < PORT_AUDIO + 2 * self->channels) {
       self->out[port - PORT_AUDIO - self->channels] = (float *)data;
+    } else if (port == PORT_AUDIO + 2 * self->channels + EXTRA_TARGET_GATE) {
+      self->target_gate = (const float *)data;
+    } else if (port == PORT_AUDIO + 2 * self->channels + EXTRA_DIALOGUE) {
+      self->dialogue = (float *)data;
+    } else if (port == PORT_AUDIO + 2 * self->channels + EXTRA_SPEECH_PCT) {
+      self->speech_pct = (float *)data;
     }
     break;
   }
@@ -302,7 +316,13 @@ write_outputs(Loudness *self)
   ps_loudness_readings(self->meter, &r);
   const float target = clamped(self->target, -40.0f, 0.0f, -23.0f);
   const float tp_limit = clamped(self->tp_limit, -10.0f, 0.0f, -1.0f);
+  /* the loudness deviation is judged on: programme, or dialogue-gated with
+     the delivery specs' fallback to programme under 15 % dialogue */
+  const bool gate_dialogue = self->target_gate && *self->target_gate > 0.5f;
+  const double judged =
+    ps_delivery_loudness(gate_dialogue, r.integrated, r.dialogue, r.speech_share, NULL);
   const bool has_integrated = r.integrated > (double)UNDEFINED_DB;
+  const bool has_judged = judged > (double)UNDEFINED_DB;
   const bool has_peak = r.truepeak > (double)UNDEFINED_DB;
 
   *self->momentary = port_db(r.momentary);
@@ -316,8 +336,10 @@ write_outputs(Loudness *self)
   *self->plr =
     has_integrated && has_peak ? in_range(r.truepeak - r.integrated, UNDEFINED_DB, 140.0f)
                                : UNDEFINED_DB;
-  *self->deviation = has_integrated ? in_range(r.integrated - (double)target, -120.0f, 120.0f)
-                                    : UNDEFINED_DB;
+  *self->deviation =
+    has_judged ? in_range(judged - (double)target, -120.0f, 120.0f) : UNDEFINED_DB;
+  *self->dialogue = port_db(r.dialogue);
+  *self->speech_pct = in_range(100.0 * r.speech_share, 0.0f, 100.0f);
   *self->tp_over = has_peak && r.truepeak > (double)tp_limit ? 1.0f : 0.0f;
 }
 
