@@ -25,6 +25,22 @@ typedef struct {
   const char *output;
 } Options;
 
+/* What a verdict was judged on. */
+typedef struct {
+  double loudness;
+  bool dialogue;
+} Judged;
+
+static Judged
+judge(const PsDelivery *spec, const PsLoudnessReadings *r)
+{
+  Judged j;
+  j.loudness =
+    ps_delivery_loudness(spec->dialogue_gated, r->integrated, r->dialogue, r->speech_share,
+                         &j.dialogue);
+  return j;
+}
+
 static void
 usage(FILE *f)
 {
@@ -37,12 +53,16 @@ usage(FILE *f)
           "  --target LUFS      target loudness (overrides the spec's)\n"
           "  --tolerance LU     allowed deviation from the target\n"
           "  --tp-limit DBTP    highest true peak allowed\n"
+          "  --gate WHAT        judge programme or dialogue(-gated) loudness; default:\n"
+          "                     as the spec says (dialogue-gated specs fall back to\n"
+          "                     programme loudness under 15 %% dialogue)\n"
           "  --layout NAME      mono, stereo, 5.0, 5.1 (L R C LFE Ls Rs), 7.1 (L R C LFE\n"
           "                     Lss Rss Lrs Rrs) or front (all channels weight 1);\n"
           "                     default: the file's channel map, else by channel count\n"
           "  --json             one JSON document with a record per file\n"
           "  --csv              time series every 100 ms: file, time, momentary,\n"
-          "                     short-term, integrated (LUFS; empty while undefined)\n"
+          "                     short-term, integrated, dialogue-gated (LUFS; empty\n"
+          "                     while undefined)\n"
           "  -o FILE            write the report to FILE (only once it is complete)\n"
           "  --strict           exit 3 when a file fails its delivery spec\n"
           "  -q, --quiet        no progress bar\n"
@@ -54,11 +74,12 @@ list_specs(void)
 {
   size_t n;
   const PsDelivery *t = ps_delivery_table(&n);
-  printf("%-10s %-30s %8s %6s %8s  %s\n", "name", "specification", "target", "+-LU", "TP max",
-         "source");
+  printf("%-10s %-30s %-10s %7s %5s %7s  %s\n", "name", "specification", "gate", "target",
+         "+-LU", "TP max", "source");
   for (size_t i = 0; i < n; ++i) {
-    printf("%-10s %-30s %8.1f %6.1f %8.1f  %s\n", t[i].name, t[i].title, t[i].target_lufs,
-           t[i].tolerance_lu, t[i].truepeak_limit, t[i].source);
+    printf("%-10s %-30s %-10s %7.1f %5.1f %7.1f  %s\n", t[i].name, t[i].title,
+           t[i].dialogue_gated ? "dialogue" : "programme", t[i].target_lufs, t[i].tolerance_lu,
+           t[i].truepeak_limit, t[i].source);
   }
 }
 
@@ -125,7 +146,7 @@ text_db(char *buf, size_t size, double v, const char *unit)
 
 static void
 report_text(FILE *f, const AudioIn *in, const PsLoudnessReadings *r, const PsDelivery *spec,
-            PsVerdict v)
+            PsVerdict v, Judged j)
 {
   char b[64];
   const double plr = r->truepeak - r->integrated;
@@ -135,14 +156,20 @@ report_text(FILE *f, const AudioIn *in, const PsLoudnessReadings *r, const PsDel
           in->info.channels == 1 ? "" : "s", in->layout, (int)(seconds / 60.0),
           fmod(seconds, 60.0));
   fprintf(f, "  Integrated       %s\n", text_db(b, sizeof(b), r->integrated, "LUFS"));
+  fprintf(f, "  Dialogue-gated   %s (speech %.0f %% of the time)\n",
+          text_db(b, sizeof(b), r->dialogue, "LUFS"), 100.0 * r->speech_share);
   fprintf(f, "  Loudness range   %s\n", text_db(b, sizeof(b), r->range, "LU"));
   fprintf(f, "  True peak        %s\n", text_db(b, sizeof(b), r->truepeak, "dBTP"));
   fprintf(f, "  Sample peak      %s\n", text_db(b, sizeof(b), r->samplepeak, "dBFS"));
   fprintf(f, "  Max momentary    %s\n", text_db(b, sizeof(b), r->momentary_max, "LUFS"));
   fprintf(f, "  Max short-term   %s\n", text_db(b, sizeof(b), r->shortterm_max, "LUFS"));
   fprintf(f, "  PLR              %s\n", text_db(b, sizeof(b), plr, "LU"));
-  fprintf(f, "  %s (%.1f LUFS +-%.1f LU, true peak <= %.1f dBTP): ", spec->title,
-          spec->target_lufs, spec->tolerance_lu, spec->truepeak_limit);
+  fprintf(f, "  %s (%.1f LUFS +-%.1f LU %s, true peak <= %.1f dBTP): ", spec->title,
+          spec->target_lufs, spec->tolerance_lu,
+          j.dialogue              ? "dialogue-gated"
+          : spec->dialogue_gated ? "programme, dialogue under 15 %"
+                                 : "programme",
+          spec->truepeak_limit);
   if (!v.defined) {
     fprintf(f, "FAIL, nothing above the gates\n");
   } else if (v.loudness_ok && v.truepeak_ok) {
@@ -150,7 +177,7 @@ report_text(FILE *f, const AudioIn *in, const PsLoudnessReadings *r, const PsDel
   } else {
     fprintf(f, "FAIL");
     if (!v.loudness_ok) {
-      fprintf(f, ", loudness %+.1f LU off target", r->integrated - spec->target_lufs);
+      fprintf(f, ", loudness %+.1f LU off target", j.loudness - spec->target_lufs);
     }
     if (!v.truepeak_ok) {
       fprintf(f, ", true peak %.1f dB over the limit", r->truepeak - spec->truepeak_limit);
@@ -161,7 +188,7 @@ report_text(FILE *f, const AudioIn *in, const PsLoudnessReadings *r, const PsDel
 
 static void
 report_json(FILE *f, const AudioIn *in, const PsLoudnessReadings *r, const PsDelivery *spec,
-            PsVerdict v, bool first)
+            PsVerdict v, Judged j, bool first)
 {
   fprintf(f, "%s  {\n    \"file\": ", first ? "" : ",\n");
   json_string(f, in->path);
@@ -170,6 +197,8 @@ report_json(FILE *f, const AudioIn *in, const PsLoudnessReadings *r, const PsDel
   json_string(f, in->layout);
   fprintf(f, ",\n    \"seconds\": %.3f,\n", (double)in->info.frames / in->info.samplerate);
   json_number(f, "integrated", r->integrated, true);
+  json_number(f, "dialogue", r->dialogue, true);
+  json_number(f, "speech_pct", 100.0 * r->speech_share, true);
   json_number(f, "range", r->range, true);
   json_number(f, "truepeak", r->truepeak, true);
   json_number(f, "samplepeak", r->samplepeak, true);
@@ -179,6 +208,7 @@ report_json(FILE *f, const AudioIn *in, const PsLoudnessReadings *r, const PsDel
   fprintf(f, "    \"spec\": \"%s\",\n    \"target\": %.1f,\n    \"tolerance\": %.1f,\n",
           spec->name, spec->target_lufs, spec->tolerance_lu);
   fprintf(f, "    \"tp_limit\": %.1f,\n", spec->truepeak_limit);
+  fprintf(f, "    \"judged_on\": \"%s\",\n", j.dialogue ? "dialogue" : "programme");
   fprintf(f, "    \"loudness_ok\": %s,\n    \"truepeak_ok\": %s,\n    \"pass\": %s\n  }",
           v.loudness_ok ? "true" : "false", v.truepeak_ok ? "true" : "false",
           v.loudness_ok && v.truepeak_ok ? "true" : "false");
@@ -223,6 +253,8 @@ measure(AudioIn *in, const Options *o, FILE *out, PsLoudnessReadings *r, char *e
       csv_value(out, r->shortterm);
       fputc(',', out);
       csv_value(out, r->integrated);
+      fputc(',', out);
+      csv_value(out, r->dialogue);
       fputc('\n', out);
     }
     if (show && ++tick % 64 == 0) {
@@ -260,6 +292,7 @@ cmd_loudness(int argc, char **argv)
   o.layout = -1;
   o.spec = *ps_delivery_find("ebu");
   double target = NAN, tolerance = NAN, tp_limit = NAN;
+  int gate = -1;
   int first_file = argc;
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i];
@@ -294,6 +327,13 @@ cmd_loudness(int argc, char **argv)
         fprintf(stderr, "postsync loudness: --tp-limit takes dBTP from -30 to +6\n");
         return 2;
       }
+    } else if (!strcmp(a, "--gate") && has_value) {
+      const char *g = argv[++i];
+      if (strcmp(g, "programme") && strcmp(g, "dialogue")) {
+        fprintf(stderr, "postsync loudness: --gate takes programme or dialogue\n");
+        return 2;
+      }
+      gate = !strcmp(g, "dialogue");
     } else if (!strcmp(a, "--layout") && has_value) {
       o.layout = ps_layout_parse(argv[++i]);
       if (o.layout < 0) {
@@ -334,6 +374,9 @@ cmd_loudness(int argc, char **argv)
     o.spec.tolerance_lu = isnan(tolerance) ? o.spec.tolerance_lu : tolerance;
     o.spec.truepeak_limit = isnan(tp_limit) ? o.spec.truepeak_limit : tp_limit;
   }
+  if (gate >= 0) {
+    o.spec.dialogue_gated = gate;
+  }
 
   char err[512];
   OutFile outfile;
@@ -348,7 +391,7 @@ cmd_loudness(int argc, char **argv)
   if (o.format == FORMAT_JSON) {
     fprintf(out, "[\n");
   } else if (o.format == FORMAT_CSV) {
-    fprintf(out, "file,time_s,momentary,shortterm,integrated\n");
+    fprintf(out, "file,time_s,momentary,shortterm,integrated,dialogue\n");
   }
   int failures = 0, rejected = 0, written = 0;
   for (int i = first_file; i < argc; ++i) {
@@ -361,15 +404,16 @@ cmd_loudness(int argc, char **argv)
       ++failures;
       continue;
     }
-    const PsVerdict v = ps_delivery_verdict(&o.spec, r.integrated, r.truepeak);
+    const Judged j = judge(&o.spec, &r);
+    const PsVerdict v = ps_delivery_verdict(&o.spec, j.loudness, r.truepeak);
     rejected += !(v.loudness_ok && v.truepeak_ok);
     if (o.format == FORMAT_TEXT) {
       if (written) {
         fputc('\n', out);
       }
-      report_text(out, &in, &r, &o.spec, v);
+      report_text(out, &in, &r, &o.spec, v, j);
     } else if (o.format == FORMAT_JSON) {
-      report_json(out, &in, &r, &o.spec, v, written == 0);
+      report_json(out, &in, &r, &o.spec, v, j, written == 0);
     }
     audio_close(&in);
     ++written;
