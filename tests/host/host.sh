@@ -109,6 +109,21 @@ tool-verdict)
   [ "$(wc -l <"$tmp/c")" -eq 201 ] || fail "CSV rows: $(wc -l <"$tmp/c")"
   echo "ok verdicts, custom target, spec list, 200 CSV rows"
   ;;
+presets)
+  # every delivery spec of `postsync loudness --spec list` is a preset of
+  # every variant, with the same numbers
+  specs=$("$postsync" loudness --spec list | tail -n +2 | wc -l)
+  for u in $uris; do
+    lv2info "$u" | sed -n '/Presets:/,/^$/p' | grep -c 'dBTP' >"$tmp/n"
+    [ "$(cat "$tmp/n")" -eq "$specs" ] || fail "$u has $(cat "$tmp/n") presets, $specs specs"
+  done
+  v=${uris%% *}; v=${v#*#}
+  grep -A12 "preset:$v:netflix>" "$build/plugins/postsync-presets.lv2/presets.ttl" >"$tmp/p"
+  grep -A1 '"target"' "$tmp/p" | grep -q 'pset:value -27.0' || fail "netflix target"
+  grep -A1 '"tp_limit"' "$tmp/p" | grep -q 'pset:value -2.0' || fail "netflix tp_limit"
+  grep -A1 '"target_gate"' "$tmp/p" | grep -q 'pset:value 1.0' || fail "netflix gate"
+  echo "ok $specs presets on each of the 4 variants"
+  ;;
 tool-progress)
   # on a terminal (script(1) gives one) a long file shows a progress bar on
   # stderr; in a pipe it does not
