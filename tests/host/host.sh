@@ -118,7 +118,7 @@ presets)
     [ "$(cat "$tmp/n")" -eq "$specs" ] || fail "$u has $(cat "$tmp/n") presets, $specs specs"
   done
   v=${uris%% *}; v=${v#*#}
-  grep -A12 "preset:$v:netflix>" "$build/plugins/postsync-presets.lv2/presets.ttl" >"$tmp/p"
+  grep -A16 "preset:$v:netflix>" "$build/plugins/postsync-presets.lv2/presets.ttl" >"$tmp/p"
   grep -A1 '"target"' "$tmp/p" | grep -q 'pset:value -27.0' || fail "netflix target"
   grep -A1 '"tp_limit"' "$tmp/p" | grep -q 'pset:value -2.0' || fail "netflix tp_limit"
   grep -A1 '"target_gate"' "$tmp/p" | grep -q 'pset:value 1.0' || fail "netflix gate"
