@@ -107,10 +107,14 @@ run(const char *name, const char *wav, const char *labels_path, FILE *dump, Scor
       out->fn += !d && truth;
       out->tn += !d && !truth;
       if (dump && ps_speech_features(s, checked, &f)) {
-        fprintf(dump, "%s,%llu,%d,%d,%.2f,%.2f,%.3f,%.1f,%.3f,%.2f,%.2f,%.3f,%.3f\n", name,
-                (unsigned long long)checked, truth, d, (double)f.level_db, (double)f.snr_db,
+        fprintf(dump, "%s,%llu,%d,%d,%.2f,%.2f,%.2f,%.3f,%.1f,%.3f,%.2f,%.2f,%.3f,%.3f,", name,
+                (unsigned long long)checked, truth, d, (double)f.level_db, (double)f.snr_db, (double)f.snr_top_db,
                 (double)f.harmonicity, (double)f.pitch_hz, (double)f.flatness, (double)f.flux,
                 (double)f.modulation, (double)f.steadiness, (double)f.probability);
+        for (int q = 0; q < 11; ++q) {
+          fprintf(dump, "%s%.4f", q ? "," : "", (double)f.inputs[q]);
+        }
+        fputc('\n', dump);
       }
     }
   }
@@ -135,8 +139,9 @@ main(int argc, char **argv)
   if (argc > 2 && !strcmp(argv[1], "--dump")) {
     dump = fopen(argv[2], "w");
     if (dump) {
-      fprintf(dump, "condition,frame,label,decision,level_db,snr_db,harmonicity,pitch_hz,"
-                    "flatness,flux,modulation,steadiness,probability\n");
+      fprintf(dump, "condition,frame,label,decision,level_db,snr_db,snr_top_db,harmonicity,pitch_hz,"
+                    "flatness,flux,modulation,steadiness,probability,in0,in1,in2,in3,in4,in5,in6,in7,in8,"
+                    "in9,in10\n");
     }
     i = 3;
   }

@@ -28,12 +28,13 @@ static const float band_edges_hz[N_BANDS + 1] = {100,  200,  300,  400,  510,  6
                                                  920,  1080, 1270, 1480, 1720, 2000, 2320,
                                                  2700, 3150, 3700, 4400, 5300, 6400, 7700};
 
-/* Logistic weights of the features: see ps_speech_probability(). */
-typedef struct {
-  float bias, snr, harmonicity, flatness, flux, modulation, steadiness, level;
-} Weights;
+/* The combiner: a small two-layer network over context features of the
+   hops around a frame, fitted offline on generated dialogue programmes by
+   bench/speech_fit (see speech_model.h for what it was fitted on). */
+#include "speech_model.h"
 
-static const Weights weights = {-5.0f, 0.22f, 4.0f, -2.0f, 0.0f, 0.25f, -3.0f, 0.0f};
+#define CONTEXT_BEFORE 9 /* hops of context before the frame ... */
+#define CONTEXT_AFTER 3  /* ... and after it (within the look-ahead) */
 
 struct PsSpeech {
   double rate;
@@ -54,6 +55,7 @@ struct PsSpeech {
   float ring[RING];
   uint64_t analysis_count; /* samples at 16 kHz so far */
   uint64_t hops;           /* hops analysed */
+  uint64_t scored;         /* hops with a probability */
   PsFft *fft;
   float window[WINDOW];
   float window_ac[WINDOW]; /* autocorrelation of the window, normalised */
@@ -184,6 +186,7 @@ ps_speech_reset(PsSpeech *s)
   memset(s->ring, 0, sizeof(s->ring));
   s->analysis_count = 0;
   s->hops = 0;
+  s->scored = 0;
   for (int b = 0; b < N_BANDS; ++b) {
     s->smoothed[b] = 0.0f;
     s->current_min[b] = HUGE_VALF;
@@ -264,26 +267,18 @@ track_noise(PsSpeech *s, const float *band_power)
   }
 }
 
-/* Normalised autocorrelation of the floor-subtracted 80-3000 Hz spectrum:
-   its peak between 60 and 400 Hz is the harmonicity, its place the pitch. */
+/* Normalised autocorrelation of the 80-3000 Hz magnitude spectrum (power
+   compressed to magnitude, so that one strong partial does not make a
+   spectrum look periodic): its peak between 80 and 400 Hz is the
+   harmonicity, its place the pitch.  Noise reads about 0.1-0.3, voiced
+   speech and musical notes 0.5-0.95. */
 static float
 harmonicity(PsSpeech *s, float *pitch)
 {
   float *spec = ps_fft_spectrum(s->fft);
   const int lo = (int)(80.0 * WINDOW / ANALYSIS_RATE), hi = (int)(3000.0 * WINDOW / ANALYSIS_RATE);
-  int band = 0;
   for (int k = 0; k < N_BINS; ++k) {
-    float q = 0.0f;
-    if (k >= lo && k <= hi) {
-      while (band < N_BANDS - 1 && k >= s->band_hi[band]) {
-        ++band;
-      }
-      const int width = s->band_hi[band] - s->band_lo[band];
-      const float floor_per_bin = s->noise[band] / (float)(width > 0 ? width : 1);
-      q = s->power[k] - floor_per_bin;
-      q = q > 0.0f ? q : 0.0f;
-    }
-    spec[2 * k] = q;
+    spec[2 * k] = k >= lo && k <= hi ? sqrtf(s->power[k]) : 0.0f;
     spec[2 * k + 1] = 0.0f;
   }
   ps_fft_inverse(s->fft);
@@ -292,7 +287,7 @@ harmonicity(PsSpeech *s, float *pitch)
   if (!(r[0] > 0.0f)) {
     return 0.0f;
   }
-  const int min_lag = (int)(ANALYSIS_RATE / 400.0), max_lag = (int)(ANALYSIS_RATE / 60.0);
+  const int min_lag = (int)(ANALYSIS_RATE / 400.0), max_lag = (int)(ANALYSIS_RATE / 80.0);
   float best = 0.0f;
   int best_lag = 0;
   for (int lag = min_lag; lag <= max_lag; ++lag) {
@@ -328,6 +323,66 @@ steadiness(PsSpeech *s, float pitch, bool voiced)
   return pairs >= 3 ? (float)steady / (float)pairs : 0.0f;
 }
 
+/* The combiner's inputs for frame j, from the hops [j - 9, j + 3]. */
+static void
+context_inputs(const PsSpeech *s, uint64_t j, float *in)
+{
+  const uint64_t first = j >= CONTEXT_BEFORE ? j - CONTEXT_BEFORE : 0;
+  const uint64_t last = j + CONTEXT_AFTER;
+  float snr = 0, top = 0, top_max = 0, h = 0, h2 = 0, flat = 0, flux = 0, steady = 0;
+  const float n = (float)(last - first + 1);
+  for (uint64_t i = first; i <= last; ++i) {
+    const PsSpeechFeatures *f = &s->raw_features[i % RAW_RING];
+    snr += f->snr_db;
+    top += f->snr_top_db;
+    top_max = f->snr_top_db > top_max ? f->snr_top_db : top_max;
+    h += f->harmonicity;
+    h2 += f->harmonicity * f->harmonicity;
+    flat += f->flatness;
+    flux += f->flux;
+    steady += f->steadiness;
+  }
+  const float hm = h / n;
+  const float hsd = sqrtf(fmaxf(h2 / n - hm * hm, 0.0f));
+  in[0] = snr / n;
+  in[1] = top / n;
+  in[2] = hm;
+  in[3] = hsd;
+  in[4] = log10f(flat / n + 1e-4f);
+  in[5] = flux / n;
+  in[6] = s->raw_features[j % RAW_RING].modulation;
+  in[7] = steady / n;
+  in[8] = top_max;
+  in[9] = in[1] * hsd;
+  in[10] = in[5] * in[1] / 10.0f;
+}
+
+static void
+score(PsSpeech *s, uint64_t j)
+{
+  PsSpeechFeatures *f = &s->raw_features[j % RAW_RING];
+  float in[SPEECH_MODEL_INPUTS];
+  context_inputs(s, j, in);
+  float z = speech_model_output[SPEECH_MODEL_HIDDEN];
+  for (int u = 0; u < SPEECH_MODEL_HIDDEN; ++u) {
+    float a = speech_model_hidden_bias[u];
+    for (int i = 0; i < SPEECH_MODEL_INPUTS; ++i) {
+      a += speech_model_hidden[u][i] * (in[i] - speech_model_mean[i]) / speech_model_scale[i];
+    }
+    z += speech_model_output[u] * tanhf(a);
+  }
+  /* nothing under -75 dBFS is dialogue anyone measures */
+  if (f->level_db < -75.0f || !isfinite(z)) {
+    z = -20.0f;
+  }
+  for (int i = 0; i < SPEECH_MODEL_INPUTS; ++i) {
+    f->inputs[i] = in[i];
+  }
+  f->probability = 1.0f / (1.0f + expf(-z));
+  s->raw_p[j % RAW_RING] = f->probability;
+  s->scored = j + 1;
+}
+
 static void
 analyse_hop(PsSpeech *s)
 {
@@ -358,11 +413,21 @@ analyse_hop(PsSpeech *s)
   PsSpeechFeatures f;
   memset(&f, 0, sizeof(f));
   float speech_power = 0.0f, speech_noise = 0.0f, snr = 0.0f, flux = 0.0f;
+  float top[4] = {0.0f, 0.0f, 0.0f, 0.0f}; /* the four best band SNRs: formants */
   for (int b = s->speech_lo; b <= s->speech_hi; ++b) {
     speech_power += band_power[b];
     speech_noise += s->noise[b];
-    snr += clampf(db(band_power[b]) - db(s->noise[b]), 0.0f, 40.0f);
+    float v = clampf(db(band_power[b]) - db(s->noise[b]), 0.0f, 40.0f);
+    snr += v;
+    for (int j = 0; j < 4; ++j) {
+      if (v > top[j]) {
+        const float swap = top[j];
+        top[j] = v;
+        v = swap;
+      }
+    }
   }
+  f.snr_top_db = 0.25f * (top[0] + top[1] + top[2] + top[3]);
   for (int b = 0; b < N_BANDS; ++b) {
     const float now = db(band_power[b]);
     const float floor_db = db(s->noise[b]);
@@ -400,31 +465,23 @@ analyse_hop(PsSpeech *s)
   }
 
   f.harmonicity = harmonicity(s, &f.pitch_hz);
-  const bool voiced = f.harmonicity > 0.45f && f.pitch_hz > 0.0f;
+  const bool voiced = f.harmonicity > 0.3f && f.pitch_hz > 0.0f;
   if (!voiced) {
     f.pitch_hz = 0.0f;
   }
   f.steadiness = steadiness(s, f.pitch_hz, voiced);
 
-  const Weights *w = &weights;
-  float z = w->bias + w->snr * f.snr_db + w->harmonicity * f.harmonicity +
-            w->flatness * f.flatness + w->flux * f.flux + w->modulation * f.modulation +
-            w->steadiness * f.steadiness + w->level * f.level_db;
-  /* nothing under -75 dBFS is dialogue anyone measures */
-  if (f.level_db < -75.0f || !isfinite(z)) {
-    z = -20.0f;
-  }
-  f.probability = 1.0f / (1.0f + expf(-z));
-
-  s->raw_p[s->hops % RAW_RING] = f.probability;
   s->raw_features[s->hops % RAW_RING] = f;
   ++s->hops;
+  if (s->hops > CONTEXT_AFTER) {
+    score(s, s->hops - 1 - CONTEXT_AFTER);
+  }
 }
 
 static bool
 raw_speech(const PsSpeech *s, int64_t hop)
 {
-  return hop >= 0 && (uint64_t)hop < s->hops && s->raw_p[hop % RAW_RING] > 0.5f;
+  return hop >= 0 && (uint64_t)hop < s->scored && s->raw_p[hop % RAW_RING] > 0.5f;
 }
 
 /* A raw detection counts when its run lasts MIN_RUN hops. */
@@ -447,7 +504,8 @@ solid(const PsSpeech *s, int64_t hop)
 static void
 decide(PsSpeech *s)
 {
-  /* decide the frame LOOKAHEAD_HOPS behind the newest hop */
+  /* decide the frame LOOKAHEAD_HOPS behind the newest hop: its own
+     probability needs CONTEXT_AFTER hops, bridging the rest */
   while (s->hops > s->decided + LOOKAHEAD_HOPS) {
     const int64_t k = (int64_t)s->decided;
     bool speech = solid(s, k);
@@ -456,7 +514,7 @@ decide(PsSpeech *s)
       for (int64_t j = k - 1; j >= k - BRIDGE_HOPS && !before; --j) {
         before = solid(s, j);
       }
-      for (int64_t j = k + 1; j <= k + LOOKAHEAD_HOPS && before && !after; ++j) {
+      for (int64_t j = k + 1; j <= k + LOOKAHEAD_HOPS - CONTEXT_AFTER && before && !after; ++j) {
         after = solid(s, j);
       }
       speech = before && after;

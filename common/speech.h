@@ -5,7 +5,7 @@
    The input (any channel count, 8-768 kHz) is mixed to mono, low-passed and
    brought to a 16 kHz analysis rate.  Per 10 ms hop a 32 ms Hann frame
    gives: the a-posteriori SNR of 20 bands against a minimum-statistics noise
-   floor, the harmonicity and pitch of the floor-subtracted spectrum's
+   floor, the harmonicity and pitch of the magnitude spectrum's
    autocorrelation, spectral flatness and flux, the 2-8 Hz (syllabic)
    modulation of the speech-band envelope, and the steadiness of pitch
    (musical notes hold their pitch, speech glides).  A logistic combination
@@ -29,13 +29,15 @@ typedef struct PsSpeech PsSpeech;
 typedef struct {
   float level_db;    /* speech-band level of the frame, dBFS */
   float snr_db;      /* mean a-posteriori SNR of the speech bands, dB (0..40) */
+  float snr_top_db;  /* mean of the four best of those band SNRs, dB */
   float harmonicity; /* normalised autocorrelation peak, 0..1 */
-  float pitch_hz;    /* where that peak is (60..400 Hz), 0 when unvoiced */
+  float pitch_hz;    /* where that peak is (80..400 Hz), 0 when unvoiced */
   float flatness;    /* spectral flatness of 300-4000 Hz, 0..1 */
   float flux;        /* positive spectral change against the previous hop, dB */
   float modulation;  /* 2-8 Hz modulation depth of the speech-band envelope, dB */
   float steadiness;  /* share of recent voiced hops holding their pitch, 0..1 */
   float probability; /* the detector's speech probability, 0..1 */
+  float inputs[11];  /* what the combiner saw: context over -90..+30 ms */
 } PsSpeechFeatures;
 
 int ps_speech_init(PsSpeech **speech, double rate, unsigned channels);
