@@ -10,7 +10,7 @@
 #include "beds.h"
 #include "cleanup.h"
 #include "dsp.h"
-#include "speech.h"
+#include "utterances.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* Speech track of the dialogue generator (see speech.h). */
-#include "speech.h"
+#include "utterances.h"
 
 #include "cleanup.h"
 #include "dsp.h"
