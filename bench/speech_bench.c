@@ -5,10 +5,13 @@
    usage: speech_bench [--dump CSV] CONDITION WAV LABELS [CONDITION WAV LABELS]...
    LABELS: one 0/1 line per 10 ms frame ('#' lines skipped), as written by
    tests/dialogue/gen_dialogue. */
+#include "loudness.h"
 #include "speech.h"
+#include "truth.h"
 
 #include <math.h>
 #include <sndfile.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,37 +25,10 @@ now(void)
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static unsigned char *
-read_labels(const char *path, size_t *count)
-{
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  unsigned char *l = (unsigned char *)malloc(cap);
-  char line[256];
-  while (l && fgets(line, sizeof(line), f)) {
-    if (line[0] == '#' || line[0] == '\n') {
-      continue;
-    }
-    if (n == cap) {
-      cap *= 2;
-      l = (unsigned char *)realloc(l, cap);
-      if (!l) {
-        break;
-      }
-    }
-    l[n++] = line[0] == '1';
-  }
-  fclose(f);
-  *count = n;
-  return l;
-}
-
 typedef struct {
   double tp, fp, fn, tn;
   double seconds, cpu;
+  double dialogue, truth; /* dialogue-gated reading of the meter, label-based truth */
 } Score;
 
 static int
@@ -62,7 +38,7 @@ run(const char *name, const char *wav, const char *labels_path, FILE *dump, Scor
   memset(&info, 0, sizeof(info));
   SNDFILE *sf = sf_open(wav, SFM_READ, &info);
   size_t n_labels = 0;
-  unsigned char *labels = read_labels(labels_path, &n_labels);
+  unsigned char *labels = labels_read(labels_path, &n_labels);
   if (!sf || !labels) {
     fprintf(stderr, "speech_bench: cannot read %s or %s\n", wav, labels_path);
     return -1;
@@ -120,6 +96,16 @@ run(const char *name, const char *wav, const char *labels_path, FILE *dump, Scor
   }
   (void)t0;
   out->seconds = (double)info.frames / info.samplerate;
+  PsLoudness *m = NULL;
+  if (!ps_loudness_init(&m, info.samplerate, (unsigned)nc, NULL)) {
+    PsLoudnessReadings r;
+    ps_loudness_process_interleaved(m, x, (size_t)info.frames);
+    ps_loudness_readings(m, &r);
+    out->dialogue = r.dialogue;
+    ps_loudness_free(&m);
+  }
+  out->truth = dialogue_truth(x, (size_t)info.frames, (unsigned)nc, info.samplerate, NULL,
+                              labels, n_labels);
   out->cpu = in_detector;
   ps_speech_free(&s);
   for (int c = 0; c < nc; ++c) {
@@ -149,9 +135,11 @@ main(int argc, char **argv)
     fprintf(stderr, "usage: speech_bench [--dump CSV] CONDITION WAV LABELS...\n");
     return 2;
   }
-  printf("%-18s %8s %8s %8s %8s %10s %9s\n", "condition", "F1", "recall", "precision",
-         "FP rate", "accuracy", "% core");
-  Score all = {0, 0, 0, 0, 0, 0};
+  printf("%-18s %7s %7s %9s %8s %9s %8s %8s\n", "condition", "F1", "recall", "precision",
+         "FP rate", "gated", "truth", "% core");
+  Score all = {0, 0, 0, 0, 0, 0, 0, 0};
+  double clean_f1 = NAN, worst_bed_f1 = 1.0, worst_error = 0.0, worst_false = 0.0;
+  char bed_misses[512] = "";
   for (; i + 2 < argc; i += 3) {
     Score sc;
     if (run(argv[i], argv[i + 1], argv[i + 2], dump, &sc)) {
@@ -161,14 +149,49 @@ main(int argc, char **argv)
     const double recall = speech > 0 ? sc.tp / speech : 1.0;
     const double precision = sc.tp + sc.fp > 0 ? sc.tp / (sc.tp + sc.fp) : 1.0;
     const double f1 = speech > 0 ? 2 * precision * recall / (precision + recall + 1e-12) : (double)NAN;
-    printf("%-18s %8.3f %8.3f %8.3f %8.3f %10.3f %8.3f%%\n", argv[i], f1, recall, precision,
-           none > 0 ? sc.fp / none : 0.0, (sc.tp + sc.tn) / (speech + none),
+    printf("%-18s %7.3f %7.3f %9.3f %8.3f %9.2f %8.2f %7.3f%%\n", argv[i], f1, recall,
+           precision, none > 0 ? sc.fp / none : 0.0, sc.dialogue, sc.truth,
            100.0 * sc.cpu / sc.seconds);
+    /* the goals */
+    const char *cond = argv[i];
+    const bool has_speech = speech > 0;
+    const double err = fabs(sc.dialogue - sc.truth);
+    if (has_speech) {
+      worst_error = err > worst_error || !isfinite(err) ? err : worst_error;
+    }
+    if (!strcmp(cond, "clean")) {
+      clean_f1 = f1;
+    } else if (has_speech && strstr(cond, "-0") && strcmp(cond, "level-0")) {
+      worst_bed_f1 = f1 < worst_bed_f1 ? f1 : worst_bed_f1;
+      if (f1 < 0.90) {
+        snprintf(bed_misses + strlen(bed_misses), sizeof(bed_misses) - strlen(bed_misses),
+                 " %s %.3f", cond, f1);
+      }
+    }
+    if (!has_speech && (strstr(cond, "music") || strstr(cond, "effects") ||
+                        strstr(cond, "percussive"))) {
+      const double fr = none > 0 ? sc.fp / none : 0.0;
+      worst_false = fr > worst_false ? fr : worst_false;
+    }
     all.seconds += sc.seconds;
     all.cpu += sc.cpu;
   }
-  printf("detector cost over %.0f s of audio: %.3f %% of one core\n", all.seconds,
-         100.0 * all.cpu / all.seconds);
+  const double cost = 100.0 * all.cpu / all.seconds;
+  printf("detector cost over %.0f s of audio: %.3f %% of one core\n", all.seconds, cost);
+  printf("%s F1 on clean dialogue >= 0.95: %.3f\n", clean_f1 >= 0.95 ? "PASS" : "FAIL",
+         clean_f1);
+  printf("%s F1 with a bed at 0 dB SNR >= 0.90: worst %.3f%s\n",
+         worst_bed_f1 >= 0.90 ? "PASS" : "FAIL", worst_bed_f1,
+         *bed_misses ? " (under:" : "");
+  if (*bed_misses) {
+    printf("     %s)\n", bed_misses);
+  }
+  printf("%s dialogue-gated loudness within 0.5 LU of the truth: worst %.2f LU\n",
+         worst_error <= 0.5 ? "PASS" : "FAIL", worst_error);
+  printf("%s music and effects without speech read as dialogue <= 5 %%: worst %.1f %%\n",
+         worst_false <= 0.05 ? "PASS" : "FAIL", 100.0 * worst_false);
+  printf("%s detector cost under 0.5 %% of one core: %.3f %%\n", cost < 0.5 ? "PASS" : "FAIL",
+         cost);
   if (dump) {
     fclose(dump);
   }
