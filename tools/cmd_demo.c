@@ -145,7 +145,8 @@ cmd_demo(int argc, char **argv)
   static const struct {
     const char *symbol, *label, *unit;
   } rows[] = {
-    {"integrated", "integrated", "LUFS"},      {"range", "loudness range", "LU"},
+    {"integrated", "integrated", "LUFS"},      {"dialogue", "dialogue-gated", "LUFS"},
+    {"speech_pct", "speech", "% of the time"}, {"range", "loudness range", "LU"},
     {"truepeak", "true peak", "dBTP"},         {"samplepeak", "sample peak", "dBFS"},
     {"momentary_max", "max momentary", "LUFS"}, {"shortterm_max", "max short-term", "LUFS"},
     {"plr", "peak to loudness", "LU"},         {"deviation", "deviation from -23", "LU"},
