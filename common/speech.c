@@ -42,7 +42,8 @@ struct PsSpeech {
   unsigned channels;
 
   /* input side */
-  float *mix;      /* mono mix of a chunk */
+  float *mix;      /* mono mix waiting for the resampler */
+  size_t mix_fill;
   float *resampled;
   size_t resampled_size;
   double lp[2][2]; /* 4th-order Butterworth anti-alias low-pass, DF2T state */
@@ -182,6 +183,7 @@ void
 ps_speech_reset(PsSpeech *s)
 {
   memset(s->lp, 0, sizeof(s->lp));
+  s->mix_fill = 0;
   src_reset(s->src);
   memset(s->ring, 0, sizeof(s->ring));
   s->analysis_count = 0;
@@ -541,49 +543,61 @@ push_analysis(PsSpeech *s, const float *x, size_t n)
   }
 }
 
+/* libsamplerate 0.2.2's linear converter outputs zeros when it is fed one
+   frame per call, as a host with 1-frame blocks would: the mono mix is
+   staged and handed over STAGE frames or more at a time. */
+#define STAGE 16
+
+static void
+resample_staged(PsSpeech *s)
+{
+  SRC_DATA d;
+  memset(&d, 0, sizeof(d));
+  d.data_in = s->mix;
+  d.input_frames = (long)s->mix_fill;
+  d.data_out = s->resampled;
+  d.output_frames = (long)s->resampled_size;
+  d.src_ratio = s->ratio;
+  d.end_of_input = 0;
+  if (src_process(s->src, &d) == 0) {
+    push_analysis(s, s->resampled, (size_t)d.output_frames_gen);
+  }
+  s->mix_fill = 0;
+  for (int q = 0; q < 2; ++q) {
+    for (int j = 0; j < 2; ++j) {
+      if (!(fabs(s->lp[q][j]) > 1e-30) || !isfinite(s->lp[q][j])) {
+        s->lp[q][j] = 0.0;
+      }
+    }
+  }
+}
+
 void
 ps_speech_process(PsSpeech *s, const float *const *in, size_t n)
 {
-  size_t done = 0;
   const float gain = 1.0f / (float)s->channels;
-  while (done < n) {
-    const size_t len = n - done < CHUNK ? n - done : CHUNK;
-    for (size_t i = 0; i < len; ++i) {
-      float sum = 0.0f;
-      for (unsigned c = 0; c < s->channels; ++c) {
-        const float v = in[c][done + i];
-        sum += fabsf(v) <= 1e10f ? v : 0.0f; /* NaN and Inf are silence */
-      }
-      double v = (double)(sum * gain);
-      if (s->lowpass) {
-        for (int q = 0; q < 2; ++q) {
-          const double y = s->lp_b[q][0] * v + s->lp[q][0];
-          s->lp[q][0] = s->lp_b[q][1] * v - s->lp_a[q][1] * y + s->lp[q][1];
-          s->lp[q][1] = s->lp_b[q][2] * v - s->lp_a[q][2] * y;
-          v = y;
-        }
-      }
-      s->mix[i] = (float)v;
+  for (size_t i = 0; i < n; ++i) {
+    float sum = 0.0f;
+    for (unsigned c = 0; c < s->channels; ++c) {
+      const float v = in[c][i];
+      sum += fabsf(v) <= 1e10f ? v : 0.0f; /* NaN and Inf are silence */
     }
-    for (int q = 0; q < 2; ++q) {
-      for (int j = 0; j < 2; ++j) {
-        if (!(fabs(s->lp[q][j]) > 1e-30) || !isfinite(s->lp[q][j])) {
-          s->lp[q][j] = 0.0;
-        }
+    double v = (double)(sum * gain);
+    if (s->lowpass) {
+      for (int q = 0; q < 2; ++q) {
+        const double y = s->lp_b[q][0] * v + s->lp[q][0];
+        s->lp[q][0] = s->lp_b[q][1] * v - s->lp_a[q][1] * y + s->lp[q][1];
+        s->lp[q][1] = s->lp_b[q][2] * v - s->lp_a[q][2] * y;
+        v = y;
       }
     }
-    SRC_DATA d;
-    memset(&d, 0, sizeof(d));
-    d.data_in = s->mix;
-    d.input_frames = (long)len;
-    d.data_out = s->resampled;
-    d.output_frames = (long)s->resampled_size;
-    d.src_ratio = s->ratio;
-    d.end_of_input = 0;
-    if (src_process(s->src, &d) == 0) {
-      push_analysis(s, s->resampled, (size_t)d.output_frames_gen);
+    s->mix[s->mix_fill++] = (float)v;
+    if (s->mix_fill == CHUNK) {
+      resample_staged(s);
     }
-    done += len;
+  }
+  if (s->mix_fill >= STAGE) {
+    resample_staged(s);
   }
 }
 
@@ -621,6 +635,6 @@ ps_speech_features(const PsSpeech *s, uint64_t frame, PsSpeechFeatures *out)
 double
 ps_speech_lookahead(const PsSpeech *s)
 {
-  (void)s;
-  return (LOOKAHEAD_HOPS * HOP + WINDOW / 2) / ANALYSIS_RATE;
+  /* hops waited for, half the analysis window, and the staging */
+  return (LOOKAHEAD_HOPS * HOP + WINDOW / 2) / ANALYSIS_RATE + (STAGE - 1) / s->rate;
 }

@@ -50,7 +50,9 @@ same(const PsLoudnessReadings *a, const PsLoudnessReadings *b)
   return a->momentary == b->momentary && a->shortterm == b->shortterm &&
          a->integrated == b->integrated && a->range == b->range &&
          a->momentary_max == b->momentary_max && a->shortterm_max == b->shortterm_max &&
-         a->truepeak == b->truepeak && a->samplepeak == b->samplepeak;
+         a->truepeak == b->truepeak && a->samplepeak == b->samplepeak &&
+         (a->dialogue == b->dialogue || (isinf(a->dialogue) && isinf(b->dialogue))) &&
+         a->speech_share == b->speech_share;
 }
 
 static void

@@ -6,6 +6,8 @@
 #include "speech.h"
 
 #include <math.h>
+#include <sndfile.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -71,9 +73,64 @@ share(double rate, double seconds, int kind, size_t block, uint64_t *frames)
   return seen ? (double)speech / (double)seen : 0.0;
 }
 
-int
-main(void)
+/* The decisions over a dialogue file do not depend on the block sizes: a
+   host with 1-frame blocks (lv2apply) hears what an offline render does. */
+static void
+blocks(const char *path)
 {
+  SF_INFO info;
+  memset(&info, 0, sizeof(info));
+  SNDFILE *sf = sf_open(path, SFM_READ, &info);
+  CHECKF(sf && info.channels == 1, "read %s", path);
+  if (!sf) {
+    return;
+  }
+  float *x = (float *)malloc((size_t)info.frames * sizeof(float));
+  sf_readf_float(sf, x, info.frames);
+  sf_close(sf);
+  const size_t sizes[] = {1, 7, 333, 4096};
+  unsigned char *first = NULL;
+  uint64_t first_frames = 0;
+  for (unsigned b = 0; b < 4; ++b) {
+    PsSpeech *s = NULL;
+    ps_speech_init(&s, info.samplerate, 1);
+    unsigned char *d = (unsigned char *)calloc((size_t)info.frames / 100 + 1, 1);
+    uint64_t read = 0;
+    for (sf_count_t pos = 0; pos < info.frames; pos += (sf_count_t)sizes[b]) {
+      const size_t len = (size_t)(info.frames - pos) < sizes[b] ? (size_t)(info.frames - pos)
+                                                                : sizes[b];
+      ps_speech_process(s, (const float *const[]){x + pos}, len);
+      for (; read < ps_speech_frames(s); ++read) {
+        d[read] = ps_speech_decision(s, read, NULL);
+      }
+    }
+    uint64_t speech = 0;
+    for (uint64_t k = 0; k < read; ++k) {
+      speech += d[k];
+    }
+    if (!first) {
+      first = d;
+      first_frames = read;
+      CHECKV(speech > read / 3, "dialogue clip, blocks of %zu: %.0f %% speech", sizes[b],
+             100.0 * (double)speech / (double)read);
+    } else {
+      CHECKV(read == first_frames && !memcmp(d, first, read),
+             "dialogue clip, blocks of %zu: the same %llu decisions as blocks of 1", sizes[b],
+             (unsigned long long)read);
+      free(d);
+    }
+    ps_speech_free(&s);
+  }
+  free(first);
+  free(x);
+}
+
+int
+main(int argc, char **argv)
+{
+  if (argc > 1) {
+    blocks(argv[1]);
+  }
   PsSpeech *s = NULL;
   CHECKV(ps_speech_init(&s, 4000.0, 1) == PS_ERR_RATE && !s, "4 kHz refused");
   CHECKV(ps_speech_init(&s, 48000.0, 0) == PS_ERR_CHANNELS, "0 channels refused");
