@@ -1,6 +1,7 @@
 /* Behaviour of the meter engine beyond the EBU cases: block-size
    independence, bad input, reset, pausing, layouts, long runs. */
 #include "check.h"
+#include "random.h"
 #include "layout.h"
 #include "loudness.h"
 #include "ps_status.h"
@@ -17,10 +18,7 @@ static uint32_t seed = 2463534242u;
 static double
 noise(void)
 {
-  seed ^= seed << 13;
-  seed ^= seed >> 17;
-  seed ^= seed << 5;
-  return (double)seed / 2147483648.0 - 1.0;
+  return test_noise(&seed);
 }
 
 /* Stereo programme: noise bursts with a level envelope, some pauses. */

@@ -2,6 +2,7 @@
    rate, silence and steady noise not read as speech, bad input survived.
    Accuracy on dialogue is measured by the data suite (tests/dialogue). */
 #include "check.h"
+#include "random.h"
 #include "ps_status.h"
 #include "speech.h"
 
@@ -16,10 +17,7 @@ static uint32_t seed = 22222u;
 static double
 noise(void)
 {
-  seed ^= seed << 13;
-  seed ^= seed >> 17;
-  seed ^= seed << 5;
-  return (double)seed / 2147483648.0 - 1.0;
+  return test_noise(&seed);
 }
 
 /* Runs `seconds` of a generated signal; returns the share of speech frames. */
