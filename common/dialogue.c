@@ -24,6 +24,8 @@ struct PsDialogue {
   uint64_t counted_to; /* frames decided and counted */
   uint64_t frames_counted;
   uint64_t speech_frames;
+  double loudness; /* cached power mean, recomputed after a block is added */
+  bool dirty;
 };
 
 int
@@ -45,6 +47,7 @@ ps_dialogue_init(PsDialogue **out, double rate, unsigned channels)
     ps_dialogue_free(&d);
     return st;
   }
+  d->loudness = -HUGE_VAL;
   *out = d;
   return PS_OK;
 }
@@ -59,6 +62,8 @@ ps_dialogue_reset(PsDialogue *d)
   d->counted_to = 0;
   d->frames_counted = 0;
   d->speech_frames = 0;
+  d->loudness = -HUGE_VAL;
+  d->dirty = false;
 }
 
 void
@@ -90,6 +95,7 @@ resolve(PsDialogue *d)
     }
     if (2 * speech >= BLOCK_FRAMES) {
       ps_gate_add(d->gate, b->energy);
+      d->dirty = true;
     }
     d->first_pending = (d->first_pending + 1) % PENDING;
     --d->n_pending;
@@ -127,10 +133,16 @@ ps_dialogue_add_block(PsDialogue *d, double energy, uint64_t end_frame)
 }
 
 double
-ps_dialogue_loudness(const PsDialogue *d)
+ps_dialogue_loudness(PsDialogue *d)
 {
-  /* no relative gate: a threshold far below anything */
-  return ps_gate_integrated(d->gate, -1000.0);
+  /* scanned only when a dialogue block arrived since: a host may read the
+     meter every frame */
+  if (d->dirty) {
+    /* no relative gate: a threshold far below anything */
+    d->loudness = ps_gate_integrated(d->gate, -1000.0);
+    d->dirty = false;
+  }
+  return d->loudness;
 }
 
 double

@@ -28,8 +28,9 @@ void ps_dialogue_process(PsDialogue *dialogue, const float *const *channels, siz
    end_frame - 1 (frames counted from the reset, 100 per second). */
 void ps_dialogue_add_block(PsDialogue *dialogue, double energy, uint64_t end_frame);
 
-/* Dialogue-gated loudness, LUFS; -HUGE_VAL while no dialogue block passed. */
-double ps_dialogue_loudness(const PsDialogue *dialogue);
+/* Dialogue-gated loudness, LUFS; -HUGE_VAL while no dialogue block passed.
+   Cached: the histogram is scanned only after a new dialogue block. */
+double ps_dialogue_loudness(PsDialogue *dialogue);
 
 /* Share of the counted 10 ms frames that are speech, 0..1 (0 before any). */
 double ps_dialogue_speech_share(const PsDialogue *dialogue);
