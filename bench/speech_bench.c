@@ -87,7 +87,7 @@ run(const char *name, const char *wav, const char *labels_path, FILE *dump, Scor
                 (unsigned long long)checked, truth, d, (double)f.level_db, (double)f.snr_db, (double)f.snr_top_db,
                 (double)f.harmonicity, (double)f.pitch_hz, (double)f.flatness, (double)f.flux,
                 (double)f.modulation, (double)f.steadiness, (double)f.probability);
-        for (int q = 0; q < 11; ++q) {
+        for (int q = 0; q < PS_SPEECH_INPUTS; ++q) {
           fprintf(dump, "%s%.4f", q ? "," : "", (double)f.inputs[q]);
         }
         fputc('\n', dump);
@@ -126,8 +126,11 @@ main(int argc, char **argv)
     dump = fopen(argv[2], "w");
     if (dump) {
       fprintf(dump, "condition,frame,label,decision,level_db,snr_db,snr_top_db,harmonicity,pitch_hz,"
-                    "flatness,flux,modulation,steadiness,probability,in0,in1,in2,in3,in4,in5,in6,in7,in8,"
-                    "in9,in10\n");
+                    "flatness,flux,modulation,steadiness,probability");
+      for (int q = 0; q < PS_SPEECH_INPUTS; ++q) {
+        fprintf(dump, ",in%d", q);
+      }
+      fputc('\n', dump);
     }
     i = 3;
   }

@@ -1,5 +1,5 @@
 /* Fits the speech detector's combiner (common/speech_model.h): a two-layer
-   network, tanh hidden units and a logistic output, over the 11 context
+   network, tanh hidden units and a logistic output, over the context
    features the detector dumps (speech_bench --dump).  Frames are weighted so
    that every condition, and speech and non-speech within it, count alike.
    Plain full-batch Adam with a little weight decay; deterministic.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INPUTS 11
+#define INPUTS 16
 #define HIDDEN 8
 #define MAX_CONDITIONS 64
 
@@ -81,8 +81,13 @@ load(const char *path, size_t *count)
   for (size_t i = 0; i < n; ++i) {
     totals[rows[i].condition][rows[i].label] += 1.0;
   }
+  /* a programme with no speech at all weighs bed_weight times as much:
+     calling a bed dialogue skews every dialogue-gated reading of it */
+  const char *env = getenv("SPEECH_FIT_BED_WEIGHT");
+  const double bed_weight = env ? atof(env) : 1.0;
   for (size_t i = 0; i < n; ++i) {
-    rows[i].weight = 1.0 / totals[rows[i].condition][rows[i].label];
+    const double *t = totals[rows[i].condition];
+    rows[i].weight = (t[1] > 0.0 ? 1.0 : bed_weight) / t[rows[i].label];
   }
   *count = n;
   return rows;

@@ -22,7 +22,7 @@
 #define BRIDGE_HOPS 12   /* pauses up to ~170 ms between speech are bridged */
 #define MIN_RUN 3        /* shorter raw detections are blips */
 #define PITCH_HOPS 12    /* steadiness looks at the last 120 ms of pitch */
-#define RAW_RING 64
+#define RAW_RING 64 /* > VOICED_BEFORE + CONTEXT_AFTER */
 
 static const float band_edges_hz[N_BANDS + 1] = {100,  200,  300,  400,  510,  630,  770,
                                                  920,  1080, 1270, 1480, 1720, 2000, 2320,
@@ -35,6 +35,7 @@ static const float band_edges_hz[N_BANDS + 1] = {100,  200,  300,  400,  510,  6
 
 #define CONTEXT_BEFORE 9 /* hops of context before the frame ... */
 #define CONTEXT_AFTER 3  /* ... and after it (within the look-ahead) */
+#define VOICED_BEFORE 40 /* voicing is looked for over the last 400 ms */
 
 struct PsSpeech {
   double rate;
@@ -80,6 +81,7 @@ struct PsSpeech {
   /* decisions */
   float raw_p[RAW_RING];
   PsSpeechFeatures raw_features[RAW_RING];
+  float raw_bands[RAW_RING][N_BANDS]; /* band powers of the recent hops */
   bool decision[PS_SPEECH_HISTORY];
   float probability[PS_SPEECH_HISTORY];
   PsSpeechFeatures features[PS_SPEECH_HISTORY];
@@ -206,6 +208,8 @@ ps_speech_reset(PsSpeech *s)
     s->pitch_log2[i] = 0.0f;
   }
   memset(s->raw_p, 0, sizeof(s->raw_p));
+  memset(s->raw_features, 0, sizeof(s->raw_features));
+  memset(s->raw_bands, 0, sizeof(s->raw_bands));
   memset(s->decision, 0, sizeof(s->decision));
   memset(s->probability, 0, sizeof(s->probability));
   s->decided = 0;
@@ -275,12 +279,23 @@ track_noise(PsSpeech *s, const float *band_power)
    harmonicity, its place the pitch.  Noise reads about 0.1-0.3, voiced
    speech and musical notes 0.5-0.95. */
 static float
-harmonicity(PsSpeech *s, float *pitch)
+harmonicity(PsSpeech *s, float *pitch, bool above_floor)
 {
   float *spec = ps_fft_spectrum(s->fft);
   const int lo = (int)(80.0 * WINDOW / ANALYSIS_RATE), hi = (int)(3000.0 * WINDOW / ANALYSIS_RATE);
+  int band = 0;
   for (int k = 0; k < N_BINS; ++k) {
-    spec[2 * k] = k >= lo && k <= hi ? sqrtf(s->power[k]) : 0.0f;
+    float p = s->power[k];
+    if (above_floor) {
+      /* the floor's share of the bin taken out, so that a loud steady bed
+         does not bury the harmonic ripple under its pedestal */
+      while (band < N_BANDS - 1 && k >= s->band_hi[band]) {
+        ++band;
+      }
+      const float per_bin = s->noise[band] / (float)(s->band_hi[band] - s->band_lo[band]);
+      p = p > per_bin ? p - per_bin : 0.0f;
+    }
+    spec[2 * k] = k >= lo && k <= hi ? sqrtf(p) : 0.0f;
     spec[2 * k + 1] = 0.0f;
   }
   ps_fft_inverse(s->fft);
@@ -357,13 +372,76 @@ context_inputs(const PsSpeech *s, uint64_t j, float *in)
   in[8] = top_max;
   in[9] = in[1] * hsd;
   in[10] = in[5] * in[1] / 10.0f;
+
+  /* Long-term spectral divergence (after Ramirez et al., 2004): the
+     largest power of each speech band over the context against its floor;
+     a stationary bed stays near 0 dB however loud it is. */
+  float ltsd = 0.0f;
+  for (int b = s->speech_lo; b <= s->speech_hi; ++b) {
+    float top_power = 0.0f;
+    for (uint64_t i = first; i <= last; ++i) {
+      const float p = s->raw_bands[i % RAW_RING][b];
+      top_power = p > top_power ? p : top_power;
+    }
+    ltsd += top_power / s->noise[b];
+  }
+  in[11] = clampf(db(ltsd / (float)(s->speech_hi - s->speech_lo + 1)), 0.0f, 60.0f);
+
+  /* Voicing nearby: the share of the last 400 ms (and the look-ahead) with
+     a clear pitch above the floor.  Speech is never far from a vowel;
+     footsteps, slams and traffic have none. */
+  const uint64_t v_first = j >= VOICED_BEFORE ? j - VOICED_BEFORE : 0;
+  int voiced = 0;
+  float hc = 0.0f;
+  for (uint64_t i = v_first; i <= last; ++i) {
+    const PsSpeechFeatures *f = &s->raw_features[i % RAW_RING];
+    voiced += f->harmonicity_clean > 0.4f && f->snr_top_db > 3.0f;
+    hc += f->harmonicity_clean;
+  }
+  in[12] = (float)voiced / (float)(last - v_first + 1);
+  in[14] = hc / (float)(last - v_first + 1);
+
+  /* Irregularity of the envelope: the spread of the speech-band level
+     around its straight-line trend over the context.  Syllables make it
+     large; steady beds and the exponential decay of a ringing door make
+     it small. */
+  float sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (uint64_t i = first; i <= last; ++i) {
+    const float x = (float)(i - first);
+    const float y = fmaxf(s->raw_features[i % RAW_RING].level_db, -100.0f);
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const float den = n * sxx - sx * sx;
+  const float slope = den > 0.0f ? (n * sxy - sx * sy) / den : 0.0f;
+  const float icept = (sy - slope * sx) / n;
+  float resid = 0.0f;
+  for (uint64_t i = first; i <= last; ++i) {
+    const float e = fmaxf(s->raw_features[i % RAW_RING].level_db, -100.0f) -
+                    (icept + slope * (float)(i - first));
+    resid += e * e;
+  }
+  in[13] = clampf(sqrtf(resid / n), 0.0f, 30.0f);
+
+  /* Attack: the steepest rise of the level between two hops of the
+     context.  Impacts (slams, steps, drum hits) jump at once; speech
+     onsets take a few tens of milliseconds. */
+  float attack = 0.0f;
+  for (uint64_t i = first + 1; i <= last; ++i) {
+    const float rise = fmaxf(s->raw_features[i % RAW_RING].level_db, -100.0f) -
+                       fmaxf(s->raw_features[(i - 1) % RAW_RING].level_db, -100.0f);
+    attack = rise > attack ? rise : attack;
+  }
+  in[15] = clampf(attack, 0.0f, 60.0f);
 }
 
 static void
 score(PsSpeech *s, uint64_t j)
 {
   PsSpeechFeatures *f = &s->raw_features[j % RAW_RING];
-  float in[SPEECH_MODEL_INPUTS];
+  float in[PS_SPEECH_INPUTS];
   context_inputs(s, j, in);
   float z = speech_model_output[SPEECH_MODEL_HIDDEN];
   for (int u = 0; u < SPEECH_MODEL_HIDDEN; ++u) {
@@ -377,7 +455,7 @@ score(PsSpeech *s, uint64_t j)
   if (f->level_db < -75.0f || !isfinite(z)) {
     z = -20.0f;
   }
-  for (int i = 0; i < SPEECH_MODEL_INPUTS; ++i) {
+  for (int i = 0; i < PS_SPEECH_INPUTS; ++i) {
     f->inputs[i] = in[i];
   }
   f->probability = 1.0f / (1.0f + expf(-z));
@@ -466,7 +544,9 @@ analyse_hop(PsSpeech *s)
     f.modulation = sqrtf(s->mod_power);
   }
 
-  f.harmonicity = harmonicity(s, &f.pitch_hz);
+  float clean_pitch = 0.0f;
+  f.harmonicity_clean = harmonicity(s, &clean_pitch, true);
+  f.harmonicity = harmonicity(s, &f.pitch_hz, false);
   const bool voiced = f.harmonicity > 0.3f && f.pitch_hz > 0.0f;
   if (!voiced) {
     f.pitch_hz = 0.0f;
@@ -474,6 +554,7 @@ analyse_hop(PsSpeech *s)
   f.steadiness = steadiness(s, f.pitch_hz, voiced);
 
   s->raw_features[s->hops % RAW_RING] = f;
+  memcpy(s->raw_bands[s->hops % RAW_RING], band_power, sizeof(band_power));
   ++s->hops;
   if (s->hops > CONTEXT_AFTER) {
     score(s, s->hops - 1 - CONTEXT_AFTER);

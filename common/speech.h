@@ -26,18 +26,22 @@ typedef struct PsSpeech PsSpeech;
 /* Decisions kept for reading, in frames. */
 #define PS_SPEECH_HISTORY 512
 
+/* Inputs of the detector's combiner per frame. */
+#define PS_SPEECH_INPUTS 16
+
 typedef struct {
   float level_db;    /* speech-band level of the frame, dBFS */
   float snr_db;      /* mean a-posteriori SNR of the speech bands, dB (0..40) */
   float snr_top_db;  /* mean of the four best of those band SNRs, dB */
   float harmonicity; /* normalised autocorrelation peak, 0..1 */
+  float harmonicity_clean; /* the same over the spectrum less its floor */
   float pitch_hz;    /* where that peak is (80..400 Hz), 0 when unvoiced */
   float flatness;    /* spectral flatness of 300-4000 Hz, 0..1 */
   float flux;        /* positive spectral change against the previous hop, dB */
   float modulation;  /* 2-8 Hz modulation depth of the speech-band envelope, dB */
   float steadiness;  /* share of recent voiced hops holding their pitch, 0..1 */
   float probability; /* the detector's speech probability, 0..1 */
-  float inputs[11];  /* what the combiner saw: context over -90..+30 ms */
+  float inputs[PS_SPEECH_INPUTS]; /* what the combiner saw (speech.c context_inputs) */
 } PsSpeechFeatures;
 
 int ps_speech_init(PsSpeech **speech, double rate, unsigned channels);
