@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 packages="meson ninja-build pkg-config gcc libc6-dev binutils python3
   lv2-dev liblilv-dev lilv-utils sordi
   libfftw3-dev libsamplerate0-dev libsndfile1-dev libebur128-dev
-  sox espeak-ng"
+  sox espeak-ng
+  x42-plugins"
 
 missing=""
 for p in $packages; do
