@@ -297,6 +297,30 @@ fft(double *re, double *im, size_t n, const double *tw_re, const double *tw_im, 
 }
 
 int
+dlg_power_spectrum(const double *x, size_t m, size_t n, double *power)
+{
+  if (m > n || n < 2 || (n & (n - 1))) {
+    return -1;
+  }
+  double *buf = (double *)calloc(3 * n, sizeof(double));
+  if (!buf) {
+    return -1;
+  }
+  double *re = buf, *im = buf + n, *tw_re = buf + 2 * n, *tw_im = tw_re + n / 2;
+  for (size_t k = 0; k < n / 2; ++k) {
+    tw_re[k] = cos(2.0 * pi * (double)k / (double)n);
+    tw_im[k] = -sin(2.0 * pi * (double)k / (double)n);
+  }
+  memcpy(re, x, m * sizeof(double));
+  fft(re, im, n, tw_re, tw_im, 0);
+  for (size_t k = 0; k <= n / 2; ++k) {
+    power[k] = re[k] * re[k] + im[k] * im[k];
+  }
+  free(buf);
+  return 0;
+}
+
+int
 dlg_convolve(const float *x, size_t n, const double *h, size_t m, float *y)
 {
   size_t size = 2;

@@ -52,6 +52,11 @@ double dlg_butterworth_q(unsigned order, unsigned k);
 size_t dlg_resample(const float *in, size_t n_in, unsigned rate_in, unsigned rate_out,
                     float **out);
 
+/* |DFT|^2 of the real x[0..m) zero-padded to n = 2^k points, at bins
+   0..n/2, into power[0..n/2].  Returns 0, or -1 (m > n, n not a power of
+   two, out of memory). */
+int dlg_power_spectrum(const double *x, size_t m, size_t n, double *power);
+
 /* y = x * h truncated to n samples (FFT overlap-add).  Returns 0 on success. */
 int dlg_convolve(const float *x, size_t n, const double *h, size_t m, float *y);
 

@@ -2,7 +2,6 @@
 #include "cases.h"
 
 #include "beds.h"
-#include "fft.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -237,7 +236,7 @@ eqm_chain_power(const EqmChain *chain, size_t n_fft, double *power)
 {
   const size_t n_bins = n_fft / 2 + 1;
   if (chain->ir) {
-    if (eqm_power_spectrum(chain->ir, chain->ir_len, n_fft, power)) {
+    if (dlg_power_spectrum(chain->ir, chain->ir_len, n_fft, power)) {
       return -1;
     }
   } else {

@@ -7,7 +7,7 @@
 #include "cases.h"
 #include "check.h"
 #include "eqmatch_truth.h"
-#include "fft.h"
+#include "dsp.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -62,7 +62,7 @@ measured_power(const EqmChainSpec *spec, unsigned rate, uint64_t seed, size_t n_
     for (size_t i = 0; i < n_fft; ++i) {
       h[i] = (double)x[i];
     }
-    status |= eqm_power_spectrum(h, n_fft, n_fft, power);
+    status |= dlg_power_spectrum(h, n_fft, n_fft, power);
     eqm_chain_free(&chain);
   }
   free(x);
