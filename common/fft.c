@@ -17,6 +17,20 @@ struct PsFft {
 
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Plans are destroyed under the planner's lock, as they are made. */
+static void
+destroy_plans(fftwf_plan forward, fftwf_plan inverse)
+{
+  pthread_mutex_lock(&planner_lock);
+  if (forward) {
+    fftwf_destroy_plan(forward);
+  }
+  if (inverse) {
+    fftwf_destroy_plan(inverse);
+  }
+  pthread_mutex_unlock(&planner_lock);
+}
+
 int
 ps_fft_init(PsFft **out, size_t n)
 {
@@ -54,14 +68,7 @@ ps_fft_free(PsFft **pf)
     return;
   }
   PsFft *f = *pf;
-  pthread_mutex_lock(&planner_lock);
-  if (f->forward) {
-    fftwf_destroy_plan(f->forward);
-  }
-  if (f->inverse) {
-    fftwf_destroy_plan(f->inverse);
-  }
-  pthread_mutex_unlock(&planner_lock);
+  destroy_plans(f->forward, f->inverse);
   fftwf_free(f->time);
   fftwf_free(f->spectrum);
   free(f);
@@ -187,14 +194,7 @@ ps_fft_split_free(PsFftSplit **pf)
     return;
   }
   PsFftSplit *f = *pf;
-  pthread_mutex_lock(&planner_lock);
-  if (f->forward) {
-    fftwf_destroy_plan(f->forward);
-  }
-  if (f->inverse) {
-    fftwf_destroy_plan(f->inverse);
-  }
-  pthread_mutex_unlock(&planner_lock);
+  destroy_plans(f->forward, f->inverse);
   free(f);
   *pf = NULL;
 }
