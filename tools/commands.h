@@ -6,5 +6,6 @@
    0 success, 1 failure on some input, 2 usage error. */
 int cmd_loudness(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_eqmatch(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ usage(FILE *f)
   fprintf(f, "usage: postsync COMMAND [OPTION]... [FILE]...\n\n"
              "Commands:\n"
              "  loudness   measure files (BS.1770-5 / EBU R128) against a delivery spec\n"
+             "  eqmatch    give ADR takes the production mic's colour (EQ match)\n"
              "  demo       run the plugins through lilv on the shipped demo clip\n\n"
              "postsync COMMAND --help tells more.  postsync --version prints the version.\n");
 }
@@ -37,6 +38,9 @@ main(int argc, char **argv)
   }
   if (!strcmp(cmd, "loudness")) {
     return cmd_loudness(argc - 1, argv + 1);
+  }
+  if (!strcmp(cmd, "eqmatch")) {
+    return cmd_eqmatch(argc - 1, argv + 1);
   }
   if (!strcmp(cmd, "demo")) {
     return cmd_demo(argc - 1, argv + 1);

@@ -2,7 +2,8 @@
    a generated case (see eqmatch_truth.h for the bands and the score).
 
    usage: eqmatch_check --truth TRUTH.csv --curve CURVE.csv [--max-rms DB]
-                        [--max-band DB] [--label NAME] [--quiet]
+                        [--max-band DB] [--from HZ] [--to HZ] [--label NAME]
+                        [--quiet]
 
    Prints one line per band and a summary line
      NAME rms X.XX dB max Y.YY dB at F Hz
@@ -17,7 +18,8 @@
 
 static const char usage[] =
   "usage: eqmatch_check --truth TRUTH.csv --curve CURVE.csv [--max-rms DB]\n"
-  "                     [--max-band DB] [--label NAME] [--quiet]\n"
+  "                     [--max-band DB] [--from HZ] [--to HZ] [--label NAME]\n"
+  "                     [--quiet]\n"
   "Scores a correction curve ('hz,db', log-spaced points) against a truth\n"
   "('band_hz,truth_db', the 23 one-third-octave bands 80 Hz..12.5 kHz) from\n"
   "gen_eqmatch.  The curve's band value is the power mean of its points,\n"
@@ -26,6 +28,8 @@ static const char usage[] =
   "loudness offset).\n"
   "  --max-rms DB    fail (exit 1) when the rms error exceeds DB\n"
   "  --max-band DB   fail (exit 1) when any band's |error| exceeds DB\n"
+  "  --from HZ       score from the band of this nominal frequency on (80)\n"
+  "  --to HZ         score up to the band of this nominal frequency (12500)\n"
   "  --label NAME    name on the summary line (the curve's file name)\n"
   "  --quiet         the summary line only\n"
   "Exit status 2 on bad usage or unreadable input.\n";
@@ -52,6 +56,7 @@ main(int argc, char **argv)
 {
   const char *truth_path = NULL, *curve_path = NULL, *label = NULL;
   double max_rms = -1.0, max_band = -1.0;
+  unsigned first = 0, last = EQM_BANDS - 1;
   int quiet = 0;
   for (int i = 1; i < argc; ++i) {
     const char *arg = argv[i];
@@ -65,7 +70,8 @@ main(int argc, char **argv)
     }
     const int takes_value = !strcmp(arg, "--truth") || !strcmp(arg, "--curve") ||
                             !strcmp(arg, "--max-rms") || !strcmp(arg, "--max-band") ||
-                            !strcmp(arg, "--label");
+                            !strcmp(arg, "--label") || !strcmp(arg, "--from") ||
+                            !strcmp(arg, "--to");
     if (!takes_value) {
       return bad("unknown option", arg);
     }
@@ -79,6 +85,17 @@ main(int argc, char **argv)
       curve_path = value;
     } else if (!strcmp(arg, "--label")) {
       label = value;
+    } else if (!strcmp(arg, "--from") || !strcmp(arg, "--to")) {
+      unsigned k = 0;
+      while (k < EQM_BANDS && strtol(value, NULL, 10) != eqm_band_nominal_hz(k)) {
+        ++k;
+      }
+      if (k == EQM_BANDS) {
+        fprintf(stderr, "eqmatch_check: %s %s: give a band's nominal frequency (80..12500)\n",
+                arg, value);
+        return 2;
+      }
+      *(!strcmp(arg, "--from") ? &first : &last) = k;
     } else if (parse_limit(value, !strcmp(arg, "--max-rms") ? &max_rms : &max_band)) {
       fprintf(stderr, "eqmatch_check: %s %s: give a number of dB, 0 or more\n", arg, value);
       return 2;
@@ -100,7 +117,8 @@ main(int argc, char **argv)
     return 2;
   }
   EqmScore score;
-  const int status = eqm_score(&truth, curve.hz, curve.db, curve.n, &score, err, sizeof(err));
+  const int status =
+    eqm_score_bands(&truth, curve.hz, curve.db, curve.n, first, last, &score, err, sizeof(err));
   eqm_curve_free(&curve);
   if (status) {
     fprintf(stderr, "eqmatch_check: %s: %s\n", curve_path, err);
@@ -110,7 +128,7 @@ main(int argc, char **argv)
   if (!quiet) {
     printf("%8s %9s %9s %9s   (curve_db less the loudness offset, %+.2f dB)\n", "band_hz",
            "truth_db", "curve_db", "error_db", score.offset_db);
-    for (unsigned k = 0; k < EQM_BANDS; ++k) {
+    for (unsigned k = first; k <= last; ++k) {
       printf("%8d %+9.2f %+9.2f %+9.2f\n", eqm_band_nominal_hz(k), truth.db[k],
              score.curve_db[k] - score.offset_db, score.error_db[k]);
     }

@@ -350,19 +350,32 @@ int
 eqm_score(const EqmTruth *truth, const double *hz, const double *db, size_t n, EqmScore *score,
           char *err, size_t err_size)
 {
+  return eqm_score_bands(truth, hz, db, n, 0, EQM_BANDS - 1, score, err, err_size);
+}
+
+int
+eqm_score_bands(const EqmTruth *truth, const double *hz, const double *db, size_t n,
+                unsigned first, unsigned last, EqmScore *score, char *err, size_t err_size)
+{
   memset(score, 0, sizeof(*score));
+  if (first > last || last >= EQM_BANDS) {
+    set_error(err, err_size, "bands %u..%u out of 0..%d", first, last, EQM_BANDS - 1);
+    return EQM_ERR_RANGE;
+  }
   const int status = eqm_curve_bands(hz, db, n, score->curve_db, err, err_size);
   if (status) {
     return status;
   }
+  const double count = (double)(last - first + 1);
   double mean = 0.0;
-  for (unsigned k = 0; k < EQM_BANDS; ++k) {
+  for (unsigned k = first; k <= last; ++k) {
     mean += score->curve_db[k] - truth->db[k];
   }
-  mean /= EQM_BANDS;
+  mean /= count;
   score->offset_db = mean;
+  score->max_band = first;
   double sum = 0.0;
-  for (unsigned k = 0; k < EQM_BANDS; ++k) {
+  for (unsigned k = first; k <= last; ++k) {
     const double e = score->curve_db[k] - truth->db[k] - mean;
     score->error_db[k] = e;
     sum += e * e;
@@ -371,6 +384,6 @@ eqm_score(const EqmTruth *truth, const double *hz, const double *db, size_t n, E
       score->max_band = k;
     }
   }
-  score->rms_db = sqrt(sum / EQM_BANDS);
+  score->rms_db = sqrt(sum / count);
   return EQM_OK;
 }

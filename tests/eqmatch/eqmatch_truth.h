@@ -80,5 +80,10 @@ typedef struct {
 /* Scores the curve (hz[i], db[i]), i < n, against the truth. */
 int eqm_score(const EqmTruth *truth, const double *hz, const double *db, size_t n,
               EqmScore *score, char *err, size_t err_size);
+/* The same over bands first..last only (indices into the 23 bands): the
+   offset is their mean, the bands outside get error 0 and do not count. */
+int eqm_score_bands(const EqmTruth *truth, const double *hz, const double *db, size_t n,
+                    unsigned first, unsigned last, EqmScore *score, char *err,
+                    size_t err_size);
 
 #endif

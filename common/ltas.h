@@ -1,0 +1,78 @@
+/* Long-term average spectra of a recording's speech and of the floor
+   between its words, learned as the audio streams by.
+
+   The input is analysed in Hann-windowed frames of about 85 ms (the power
+   of two at least rate / 16; half-overlapping) as a power spectral density
+   per Hz, averaged over the channels, and read off on a fixed log-frequency
+   grid (PS_LTAS_BANDS bands, 1/48 octave apart from 20 Hz to 20.48 kHz,
+   each the mean density over its +-1/96 octave).  Per Hz on a grid in Hz,
+   what is learned at one sample rate means the same at any other.
+
+   The core's speech detector (speech.h) sorts the frames: a frame is
+   speech when at least 80 % of its 10 ms decisions are speech, floor when
+   none are within 50 ms of it; others count for neither.  Each frame is
+   sorted once its decisions are known, about 0.25 s after it ends.
+
+   Sums and frame counts are kept per band: a band above a rate's Nyquist
+   frequency gets nothing from audio at that rate, and a band nothing was
+   learned in is reported as unknown rather than as silence. */
+#ifndef PS_LTAS_H
+#define PS_LTAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PS_LTAS_BANDS 481
+#define PS_LTAS_PER_OCTAVE 48
+#define PS_LTAS_LOW_HZ 20.0
+
+/* Centre of band i: 20 Hz * 2^(i / 48). */
+double ps_ltas_band_hz(size_t band);
+
+/* What has been learned: plain data, to save and restore as it is. */
+typedef struct {
+  double speech[PS_LTAS_BANDS];   /* sum over speech frames of the band's density, 1/Hz */
+  double speech_n[PS_LTAS_BANDS]; /* frames in that sum */
+  double floor[PS_LTAS_BANDS];    /* the same over floor frames */
+  double floor_n[PS_LTAS_BANDS];
+  double speech_seconds; /* audio time the speech frames stand for */
+  double floor_seconds;
+} PsLtasData;
+
+/* Mean speech and floor density of a band; 0 when the band has no frames
+   (check the counts to tell that from silence). */
+double ps_ltas_speech_mean(const PsLtasData *data, size_t band);
+double ps_ltas_floor_mean(const PsLtasData *data, size_t band);
+
+/* data = data + more, band by band. */
+void ps_ltas_data_add(PsLtasData *data, const PsLtasData *more);
+/* Whether every value is finite and no count or seconds is negative: what a
+   restored blob must pass before use. */
+int ps_ltas_data_valid(const PsLtasData *data);
+
+typedef struct PsLtas PsLtas;
+
+/* rate 22050..192000 Hz; 1..8 channels.  Allocates and plans everything. */
+int ps_ltas_init(PsLtas **ltas, double rate, unsigned channels);
+void ps_ltas_free(PsLtas **ltas);
+
+/* Starts a new stretch of audio, keeping what was learned: call it when
+   the input resumes after a break (the frames still waiting for their
+   decisions are dropped).  Real-time safe. */
+void ps_ltas_restart(PsLtas *ltas);
+/* Forgets everything learned, and restarts.  Real-time safe. */
+void ps_ltas_clear(PsLtas *ltas);
+
+/* Feeds n frames, one pointer per channel.  Non-finite samples count as 0.
+   Real-time safe. */
+void ps_ltas_process(PsLtas *ltas, const float *const *in, size_t n);
+
+const PsLtasData *ps_ltas_data(const PsLtas *ltas);
+/* Replaces what was learned (a restored state).  Real-time safe. */
+void ps_ltas_set_data(PsLtas *ltas, const PsLtasData *data);
+
+/* Analysis frame length and hop, in samples. */
+size_t ps_ltas_frame_size(const PsLtas *ltas);
+size_t ps_ltas_hop(const PsLtas *ltas);
+
+#endif
