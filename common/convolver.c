@@ -41,12 +41,14 @@ typedef struct {
 
 struct PsConvolverFilter {
   size_t capacity; /* taps of the layout it was made for */
+  size_t room;     /* taps it has room for */
   size_t n_taps;
   size_t head_from; /* first nonzero-able entry of head_rev, a multiple of 16 */
   float head_rev[HEAD]; /* taps [0, 64) in reverse order: head_rev[63 - k] = tap k */
   size_t parts[MAX_LEVELS];   /* partitions in use */
   size_t stride[MAX_LEVELS];
   float *spectra[MAX_LEVELS]; /* parts spectra, 2 * stride each, scaled by 1 / 2B */
+  float *time;                /* scratch of 2 * the largest partition used */
 };
 
 struct PsConvolver {
@@ -195,6 +197,33 @@ ps_convolver_free(PsConvolver **pc)
 
 /* Filters ----------------------------------------------------------------*/
 
+/* Partitions of level l holding taps of a filter of n_taps. */
+static size_t
+level_parts(const PsConvolver *layout, size_t l, size_t n_taps)
+{
+  const size_t B = layout->level[l].size;
+  if (n_taps <= B) {
+    return 0;
+  }
+  const size_t end = l + 1 < layout->n_levels ? layout->level[l + 1].size : layout->capacity;
+  const size_t stop = n_taps < end ? n_taps : end;
+  return (stop - B + B - 1) / B;
+}
+
+static bool
+taps_valid(const PsConvolver *layout, const float *taps, size_t n_taps)
+{
+  if (!layout || !taps || !n_taps || n_taps > layout->max_taps) {
+    return false;
+  }
+  for (size_t k = 0; k < n_taps; ++k) {
+    if (!isfinite(taps[k])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 int
 ps_convolver_filter_new(PsConvolverFilter **out, const PsConvolver *layout, const float *taps,
                         size_t n_taps)
@@ -203,47 +232,64 @@ ps_convolver_filter_new(PsConvolverFilter **out, const PsConvolver *layout, cons
     return PS_ERR_ARG;
   }
   *out = NULL;
-  if (!layout || !taps || !n_taps || n_taps > layout->max_taps) {
+  if (!taps_valid(layout, taps, n_taps)) {
     return PS_ERR_ARG;
-  }
-  for (size_t k = 0; k < n_taps; ++k) {
-    if (!isfinite(taps[k])) {
-      return PS_ERR_ARG;
-    }
   }
   PsConvolverFilter *f = (PsConvolverFilter *)calloc(1, sizeof(PsConvolverFilter));
   if (!f) {
     return PS_ERR_NOMEM;
   }
   f->capacity = layout->capacity;
+  f->room = n_taps;
+  size_t largest = 0;
+  int st = PS_OK;
+  for (size_t l = 0; l < layout->n_levels; ++l) {
+    const size_t parts = level_parts(layout, l, n_taps);
+    if (parts) {
+      f->spectra[l] = ps_fft_alloc(parts * 2 * layout->level[l].stride);
+      largest = layout->level[l].size;
+      st = f->spectra[l] ? st : PS_ERR_NOMEM;
+    }
+  }
+  if (largest) {
+    f->time = ps_fft_alloc(2 * largest);
+    st = f->time ? st : PS_ERR_NOMEM;
+  }
+  if (!st) {
+    st = ps_convolver_filter_load(f, layout, taps, n_taps);
+  }
+  if (st) {
+    ps_convolver_filter_free(&f);
+    return st;
+  }
+  *out = f;
+  return PS_OK;
+}
+
+int
+ps_convolver_filter_load(PsConvolverFilter *f, const PsConvolver *layout, const float *taps,
+                         size_t n_taps)
+{
+  if (!f || !taps_valid(layout, taps, n_taps) || n_taps > f->room ||
+      f->capacity != layout->capacity) {
+    return PS_ERR_ARG;
+  }
   f->n_taps = n_taps;
+  memset(f->head_rev, 0, sizeof(f->head_rev));
   const size_t head_taps = n_taps < HEAD ? n_taps : HEAD;
   for (size_t k = 0; k < head_taps; ++k) {
     f->head_rev[HEAD - 1 - k] = taps[k];
   }
   f->head_from = (HEAD - head_taps) & ~(size_t)15;
 
-  float *time = NULL;
-  int st = PS_OK;
-  for (size_t l = 0; l < layout->n_levels && !st; ++l) {
+  for (size_t l = 0; l < layout->n_levels; ++l) {
     const Level *L = &layout->level[l];
     const size_t B = L->size;
     f->stride[l] = L->stride;
-    if (n_taps <= B) {
-      continue;
-    }
-    const size_t end = l + 1 < layout->n_levels ? layout->level[l + 1].size : layout->capacity;
-    const size_t stop = n_taps < end ? n_taps : end;
-    f->parts[l] = (stop - B + B - 1) / B;
-    f->spectra[l] = ps_fft_alloc(f->parts[l] * 2 * L->stride);
-    ps_fft_dealloc(time);
-    time = ps_fft_alloc(2 * B);
-    if (!f->spectra[l] || !time) {
-      st = PS_ERR_NOMEM;
-      break;
-    }
+    f->parts[l] = level_parts(layout, l, n_taps);
     /* 1 / 2B undoes the scaling of the unnormalised FFT round trip. */
     const float scale = 1.0f / (float)(2 * B);
+    float *time = f->time;
     for (size_t i = 0; i < f->parts[l]; ++i) {
       const size_t first = B + i * B;
       const size_t count = n_taps - first < B ? n_taps - first : B;
@@ -263,12 +309,6 @@ ps_convolver_filter_new(PsConvolverFilter **out, const PsConvolver *layout, cons
       }
     }
   }
-  ps_fft_dealloc(time);
-  if (st) {
-    ps_convolver_filter_free(&f);
-    return st;
-  }
-  *out = f;
   return PS_OK;
 }
 
@@ -281,6 +321,7 @@ ps_convolver_filter_free(PsConvolverFilter **pf)
   for (size_t l = 0; l < MAX_LEVELS; ++l) {
     ps_fft_dealloc((*pf)->spectra[l]);
   }
+  ps_fft_dealloc((*pf)->time);
   free(*pf);
   *pf = NULL;
 }

@@ -33,9 +33,10 @@
    the filter's length plus three times the largest partition size have
    passed (within n_taps + 3072 samples up to 32768 taps), not denormals.
 
-   Threads: everything but ps_convolver_filter_new/_free runs on the
-   audio thread (or under the caller's exclusion); filter_new may run on
-   any thread at the same time as the engine it takes its layout from. */
+   Threads: everything but ps_convolver_filter_new/_load/_free runs on the
+   audio thread (or under the caller's exclusion); filter_new and
+   filter_load may run on any thread at the same time as the engine they
+   take the layout from. */
 #ifndef PS_CONVOLVER_H
 #define PS_CONVOLVER_H
 
@@ -71,6 +72,15 @@ void ps_convolver_reset(PsConvolver *conv);
 int ps_convolver_filter_new(PsConvolverFilter **filter, const PsConvolver *layout,
                             const float *taps, size_t n_taps);
 void ps_convolver_filter_free(PsConvolverFilter **filter);
+
+/* Gives `filter` new taps, n_taps of them at most as many as it was made
+   with, for the same layout: no allocation, so real-time safe but for its
+   cost (FFTs as long as the filter).  The filter must not be in use: no
+   engine may hold it as current, fading or waiting (take it from the
+   retired list first).  Refuses non-finite taps (PS_ERR_ARG), leaving the
+   filter as it was only when the arguments are refused. */
+int ps_convolver_filter_load(PsConvolverFilter *filter, const PsConvolver *layout,
+                             const float *taps, size_t n_taps);
 size_t ps_convolver_filter_taps(const PsConvolverFilter *filter);
 
 /* Whether `filter` can be used by `conv` (made for the same max_taps). */

@@ -563,10 +563,68 @@ arguments(void)
   ps_convolver_free(&conv);
 }
 
+/* A filter reloaded with other taps gives exactly what a filter made with
+   those taps gives; shorter reloads clear the partitions they no longer
+   use; too many taps or another layout are refused. */
+static void
+reload(void)
+{
+  const size_t n = 20000, room = 5000;
+  PsConvolver *a = NULL, *b = NULL, *other = NULL;
+  ps_convolver_init(&a, 8192, 1);
+  ps_convolver_init(&b, 8192, 1);
+  ps_convolver_init(&other, 100, 1);
+  float *x = (float *)malloc(n * sizeof(float));
+  float *ya = (float *)malloc(n * sizeof(float));
+  float *yb = (float *)malloc(n * sizeof(float));
+  noise(x, n, 0.5);
+  float *first = random_filter(room);
+  const size_t lengths_after[] = {room, 1500, 40, room};
+  PsConvolverFilter *loaded = NULL;
+  CHECKF(ps_convolver_filter_new(&loaded, a, first, room) == PS_OK, "filter made");
+  CHECKV(ps_convolver_filter_load(loaded, a, first, room + 1) == PS_ERR_ARG,
+         "more taps than it was made with refused");
+  CHECKV(ps_convolver_filter_load(loaded, other, first, 10) == PS_ERR_ARG,
+         "another layout refused");
+  for (size_t i = 0; i < sizeof(lengths_after) / sizeof(lengths_after[0]); ++i) {
+    const size_t taps = lengths_after[i];
+    float *h = random_filter(taps);
+    PsConvolverFilter *made = NULL;
+    CHECKF(ps_convolver_filter_new(&made, b, h, taps) == PS_OK, "filter made");
+    CHECKF(ps_convolver_filter_load(loaded, a, h, taps) == PS_OK, "filter reloaded");
+    CHECKF(ps_convolver_filter_taps(loaded) == taps, "taps after reload");
+    ps_convolver_reset(a);
+    ps_convolver_reset(b);
+    ps_convolver_switch(a, loaded, 0);
+    ps_convolver_switch(b, made, 0);
+    const float *in = x;
+    float *out_a = ya, *out_b = yb;
+    ps_convolver_process(a, &in, &out_a, n);
+    ps_convolver_process(b, &in, &out_b, n);
+    CHECKV(!memcmp(ya, yb, n * sizeof(float)), "reloaded with %zu taps: identical output",
+           taps);
+    ps_convolver_switch(a, NULL, 0);
+    ps_convolver_switch(b, NULL, 0);
+    while (ps_convolver_retired(a) || ps_convolver_retired(b)) {
+    }
+    ps_convolver_filter_free(&made);
+    free(h);
+  }
+  ps_convolver_filter_free(&loaded);
+  ps_convolver_free(&a);
+  ps_convolver_free(&b);
+  ps_convolver_free(&other);
+  free(first);
+  free(x);
+  free(ya);
+  free(yb);
+}
+
 int
 main(void)
 {
   arguments();
+  reload();
   lengths();
   third_level();
   crossfades();
