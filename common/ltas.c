@@ -96,6 +96,75 @@ ps_ltas_data_valid(const PsLtasData *d)
   return 1;
 }
 
+void
+ps_le_put_double(unsigned char *out, double v)
+{
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof(bits));
+  for (int i = 0; i < 8; ++i) {
+    out[i] = (unsigned char)(bits >> (8 * i));
+  }
+}
+
+double
+ps_le_get_double(const unsigned char *in)
+{
+  uint64_t bits = 0;
+  for (int i = 0; i < 8; ++i) {
+    bits |= (uint64_t)in[i] << (8 * i);
+  }
+  double v;
+  memcpy(&v, &bits, sizeof(v));
+  return v;
+}
+
+/* The fields in struct order, for encoding. */
+static void
+data_fields(const PsLtasData *d, const double *fields[4])
+{
+  fields[0] = d->speech;
+  fields[1] = d->speech_n;
+  fields[2] = d->floor;
+  fields[3] = d->floor_n;
+}
+
+void
+ps_ltas_data_encode(const PsLtasData *d, unsigned char *out)
+{
+  const double *fields[4];
+  data_fields(d, fields);
+  for (int f = 0; f < 4; ++f) {
+    for (size_t b = 0; b < PS_LTAS_BANDS; ++b, out += 8) {
+      ps_le_put_double(out, fields[f][b]);
+    }
+  }
+  ps_le_put_double(out, d->speech_seconds);
+  ps_le_put_double(out + 8, d->floor_seconds);
+}
+
+int
+ps_ltas_data_decode(PsLtasData *d, const unsigned char *in)
+{
+  PsLtasData *t = (PsLtasData *)calloc(1, sizeof(PsLtasData));
+  if (!t) {
+    return PS_ERR_NOMEM;
+  }
+  double *fields[4] = {t->speech, t->speech_n, t->floor, t->floor_n};
+  for (int f = 0; f < 4; ++f) {
+    for (size_t b = 0; b < PS_LTAS_BANDS; ++b, in += 8) {
+      fields[f][b] = ps_le_get_double(in);
+    }
+  }
+  t->speech_seconds = ps_le_get_double(in);
+  t->floor_seconds = ps_le_get_double(in + 8);
+  const int ok = ps_ltas_data_valid(t);
+  if (ok) {
+    *d = *t;
+  }
+  free(t);
+  return ok ? PS_OK : PS_ERR_ARG;
+}
+
 int
 ps_ltas_init(PsLtas **out, double rate, unsigned channels)
 {

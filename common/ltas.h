@@ -50,6 +50,18 @@ void ps_ltas_data_add(PsLtasData *data, const PsLtasData *more);
    restored blob must pass before use. */
 int ps_ltas_data_valid(const PsLtasData *data);
 
+/* The data as little-endian IEEE doubles, in the order of the struct's
+   fields: PS_LTAS_DATA_BYTES bytes, the same on every machine. */
+#define PS_LTAS_DATA_BYTES ((4 * PS_LTAS_BANDS + 2) * 8)
+void ps_ltas_data_encode(const PsLtasData *data, unsigned char *out);
+/* Decodes and checks with ps_ltas_data_valid; PS_ERR_ARG when it fails
+   (data left untouched).  Allocates a scratch copy: not real-time safe. */
+int ps_ltas_data_decode(PsLtasData *data, const unsigned char *in);
+
+/* One double to 8 little-endian bytes and back. */
+void ps_le_put_double(unsigned char *out, double v);
+double ps_le_get_double(const unsigned char *in);
+
 typedef struct PsLtas PsLtas;
 
 /* rate 22050..192000 Hz; 1..8 channels.  Allocates and plans everything. */

@@ -153,6 +153,13 @@ parse(int argc, char **argv, Options *o)
       return 2;
     }
   }
+  /* The plugin's controls are floats: rounded the same way, the tool's
+     correction is the plugin's to the last bit. */
+  o->params.amount = (double)((float)(o->params.amount * 100.0) / 100.0f);
+  o->params.smoothing_oct = (double)(float)o->params.smoothing_oct;
+  o->params.max_gain_db = (double)(float)o->params.max_gain_db;
+  o->params.low_hz = (double)(float)o->params.low_hz;
+  o->params.high_hz = (double)(float)o->params.high_hz;
   if (!o->n_reference) {
     fprintf(stderr, "postsync eqmatch: give the production --reference\n");
     return 2;
