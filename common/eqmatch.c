@@ -201,8 +201,13 @@ ps_eqmatch_curve(const PsLtasData *ref, const PsLtasData *take, const PsEqmatchP
     c[b] = soft_limit(p->amount * (c[b] - centre) * trust[b] * range[b], p->max_gain_db);
   }
   /* Step 7: g inside the range so that sum w 10^((c + g range) / 10) equals
-     sum w; Newton's method on a convex function of g. */
-  if (base > 0.0) {
+     sum w; Newton's method on a convex function of g.  A flat curve stays
+     exactly flat (rounding in the sums would give it a 1e-15 dB tilt). */
+  bool flat = true;
+  for (size_t b = 0; b < N; ++b) {
+    flat = flat && c[b] == 0.0;
+  }
+  if (base > 0.0 && !flat) {
     double g = 0.0;
     for (int it = 0; it < 30; ++it) {
       double f = -base, df = 0.0;
@@ -227,7 +232,7 @@ ps_eqmatch_curve(const PsLtasData *ref, const PsLtasData *take, const PsEqmatchP
     }
   }
   for (size_t b = 0; b < N; ++b) {
-    curve[b] = (float)c[b];
+    curve[b] = (float)c[b] + 0.0f; /* no -0 */
   }
   return PS_OK;
 }
@@ -286,7 +291,7 @@ ps_eqmatch_design_init(PsEqmatchDesign **out, double rate)
   }
   d->rate = rate;
   size_t taps = PS_FIR_DESIGN_MIN_TAPS;
-  while ((double)taps < rate / 12.0) {
+  while ((double)taps < rate / 6.0) {
     taps *= 2;
   }
   int st = ps_fir_design_init(&d->fir, taps);

@@ -72,7 +72,7 @@ double ps_eqmatch_curve_at(const float *curve_db, double hz);
 typedef struct PsEqmatchDesign PsEqmatchDesign;
 
 /* For sample rate `rate` (22050..192000): filters of the power of two of
-   taps at least rate / 12 (4096 at 44.1 and 48 kHz, 85 ms), with every
+   taps at least rate / 6 (8192 at 44.1 and 48 kHz, 171 ms), with every
    buffer allocated and planned here.  Not real-time safe. */
 int ps_eqmatch_design_init(PsEqmatchDesign **design, double rate);
 void ps_eqmatch_design_free(PsEqmatchDesign **design);

@@ -185,7 +185,7 @@ ps_ltas_init(PsLtas **out, double rate, unsigned channels)
   l->rate = rate;
   l->channels = channels;
   l->n = 1024;
-  while ((double)l->n < rate / 16.0) {
+  while ((double)l->n < rate / 8.0) {
     l->n *= 2;
   }
   l->hop = l->n / 2;

@@ -1,8 +1,9 @@
 /* Long-term average spectra of a recording's speech and of the floor
    between its words, learned as the audio streams by.
 
-   The input is analysed in Hann-windowed frames of about 85 ms (the power
-   of two at least rate / 16; half-overlapping) as a power spectral density
+   The input is analysed in Hann-windowed frames of about 170 ms (the power
+   of two at least rate / 8, 8192 samples at 48 kHz, a resolution of 6 Hz
+   for the room modes under 200 Hz; half-overlapping) as a power spectral density
    per Hz, averaged over the channels, and read off on a fixed log-frequency
    grid (PS_LTAS_BANDS bands, 1/48 octave apart from 20 Hz to 20.48 kHz,
    each the mean density over its +-1/96 octave).  Per Hz on a grid in Hz,

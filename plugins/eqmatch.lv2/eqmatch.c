@@ -170,6 +170,8 @@ typedef struct {
 
   LearnMode last_learn;
   float last_clear;
+  bool snap;     /* the next run starts at its mix target, without a fade */
+  bool hold_dry; /* dry until the next design is in (settings changed at a snap) */
 } EqMatch;
 
 typedef struct {
@@ -435,6 +437,7 @@ take_result(EqMatch *self, const Response *r, const float *curve, PsEqmatchPhase
   if (r->generation != self->generation || r->status) {
     return; /* a newer job or a restore superseded it */
   }
+  self->hold_dry = false;
   memcpy(self->curve, curve, sizeof(self->curve));
   if (r->flat) {
     self->has_curve = false; /* the wet path fades out, then the engine empties */
@@ -536,6 +539,7 @@ activate(LV2_Handle instance)
   self->delay_pos = 0;
   ps_ltas_restart(self->reference);
   ps_ltas_restart(self->take);
+  self->snap = true;
 }
 
 /* Mixes n <= CHUNK samples of the chunk buffers into out at offset. */
@@ -605,8 +609,18 @@ run(LV2_Handle instance, uint32_t n_samples)
   const Settings settings = settings_from_ports(self);
   const size_t latency = settings.phase == PS_EQMATCH_LINEAR_PHASE ? self->linear_latency : 0;
   const bool enabled = port_value(self->enabled, 1.0f) > 0.5f;
-  const float target =
-    enabled && self->has_curve && self->filter_phase == settings.phase ? 1.0f : 0.0f;
+  if (self->snap) {
+    /* other settings than the design's: dry until the new design is in */
+    self->hold_dry = !settings_equal(&settings, &self->applied);
+  }
+  const float target = enabled && self->has_curve && !self->hold_dry &&
+                           self->filter_phase == settings.phase
+                         ? 1.0f
+                         : 0.0f;
+  if (self->snap) { /* no audio before to fade from */
+    self->wet = target;
+    self->snap = false;
+  }
 
   const double ref_before = ps_ltas_data(self->reference)->speech_seconds;
   const double take_before = ps_ltas_data(self->take)->speech_seconds;
@@ -797,9 +811,7 @@ restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Han
                       curve, (uint32_t)index);
   r.generation = self->generation;
   take_result(self, &r, curve, s.phase, 0);
-  if (self->has_curve) {
-    self->wet = 1.0f; /* in effect from the first sample, as when saved */
-  }
+  self->snap = true; /* in effect (or bypassed) from the first sample, as when saved */
   status = LV2_STATE_SUCCESS;
 
 done:

@@ -31,7 +31,7 @@ controls_in = [
   "Highest frequency the correction acts on: above it 0 dB, fading in over the third of an octave below it.",
   "log", 18000, 1000, 20000, "units:hz", None),
  ("phase", "Phase",
-  "Minimum phase: no latency, the phase of a matching analog EQ. Linear phase: no phase change, at a latency of half the filter (2048 samples at 48 kHz).",
+  "Minimum phase: no latency, the phase of a matching analog EQ. Linear phase: no phase change, at a latency of half the filter (4096 samples at 48 kHz).",
   "enum", 0, 0, 1, None, [(0, "minimum phase (no latency)"), (1, "linear phase")]),
  ("enabled", "Enabled",
   "Off: the take passes through unchanged (delayed by the same latency), with a 40 ms crossfade.",
