@@ -9,6 +9,7 @@ src=$3
 export LV2_PATH="$build/plugins"
 postsync="$build/tools/postsync"
 uris="urn:postsync:loudness#mono urn:postsync:loudness#stereo urn:postsync:loudness#51 urn:postsync:loudness#71"
+eq_uris="urn:postsync:eqmatch#mono urn:postsync:eqmatch#stereo"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -18,7 +19,7 @@ case $check in
 lv2ls)
   lv2ls >"$tmp/ls"
   cat "$tmp/ls"
-  for u in $uris; do grep -qx "$u" "$tmp/ls" || fail "lv2ls does not list $u"; done
+  for u in $uris $eq_uris; do grep -qx "$u" "$tmp/ls" || fail "lv2ls does not list $u"; done
   ;;
 lv2info)
   for u in $uris; do
@@ -29,6 +30,17 @@ lv2info)
     done
     grep -q "Has latency: *no" "$tmp/info" || fail "$u reports latency"
     grep -q "Author Email" "$tmp/info" || fail "$u has no maintainer e-mail"
+    echo "ok $u: $(grep -c 'Symbol:' "$tmp/info") ports"
+  done
+  for u in $eq_uris; do
+    lv2info "$u" >"$tmp/info" || fail "lv2info $u"
+    for sym in learn clear amount smoothing max_gain low_hz high_hz phase enabled latency \
+               ref_seconds take_seconds correction_db; do
+      grep -q "Symbol: *$sym\$" "$tmp/info" || fail "$u has no port $sym"
+    done
+    grep -q "Has latency: *yes" "$tmp/info" || fail "$u does not report latency"
+    grep -q "worker#interface" "$tmp/info" || fail "$u lists no worker interface"
+    grep -q "state#interface" "$tmp/info" || fail "$u lists no state interface"
     echo "ok $u: $(grep -c 'Symbol:' "$tmp/info") ports"
   done
   ;;
@@ -67,6 +79,20 @@ lv2apply)
     cmp "$tmp/in.raw" "$tmp/out.raw" || fail "lv2apply $u changed the audio"
     echo "ok lv2apply $u: $(stat -c %s "$tmp/out.raw") bytes identical"
   done
+  # EQ match takes the reference as the file's last channels (lv2apply maps
+  # a file's channels onto the inputs in order); with nothing learned the
+  # take comes out bit for bit
+  for u in $eq_uris; do
+    case $u in *mono) c=1;; *stereo) c=2;; esac
+    sox -n -r 48000 -c $c -e floating-point -b 32 "$tmp/take.wav" synth 2 pinknoise vol 0.3
+    sox -n -r 48000 -c $c -e floating-point -b 32 "$tmp/ref.wav" synth 2 brownnoise vol 0.3
+    sox -M "$tmp/take.wav" "$tmp/ref.wav" "$tmp/in.wav"
+    lv2apply -i "$tmp/in.wav" -o "$tmp/out.wav" "$u" || fail "lv2apply $u"
+    sox "$tmp/take.wav" -t f32 "$tmp/in.raw"
+    sox "$tmp/out.wav" -t f32 "$tmp/out.raw"
+    cmp "$tmp/in.raw" "$tmp/out.raw" || fail "lv2apply $u changed the take"
+    echo "ok lv2apply $u: $(stat -c %s "$tmp/out.raw") bytes identical"
+  done
   ;;
 demo)
   "$postsync" demo >"$tmp/demo"
@@ -97,6 +123,35 @@ tool-errors)
   "$postsync" loudness --json -o "$tmp/report.json" "$tmp/ok.wav" || fail "good file refused"
   python3 -m json.tool "$tmp/report.json" >/dev/null || fail "report is not JSON"
   echo "ok good file: report written"
+  ;;
+eqmatch-errors)
+  # bad inputs to postsync eqmatch: a message, exit 1 (2 for usage), and no
+  # output file left behind
+  sox -n -r 48000 -c 1 "$tmp/tone.wav" synth 5 sine 440 vol 0.1
+  sox -n -r 8000 -c 1 "$tmp/slow.wav" synth 5 sine 440 vol 0.1
+  printf 'not audio\n' >"$tmp/text.wav"
+  for bad in "$tmp/missing.wav" "$tmp/text.wav" "$tmp/slow.wav" "$tmp/tone.wav"; do
+    rm -f "$tmp/out.wav"
+    set +e
+    "$postsync" eqmatch --reference "$bad" --take "$tmp/tone.wav" -o "$tmp/out.wav" 2>"$tmp/err"
+    rc=$?
+    set -e
+    [ $rc -eq 1 ] || fail "exit $rc for $bad"
+    [ -s "$tmp/err" ] || fail "no message for $bad"
+    [ ! -e "$tmp/out.wav" ] || fail "left an output behind for $bad"
+    ls "$tmp" | grep -q 'out.wav.tmp' && fail "left a temporary file for $bad"
+    echo "ok $(basename "$bad"): $(head -1 "$tmp/err")"
+  done
+  for args in "--take $tmp/tone.wav -o $tmp/out.wav" "--reference $tmp/tone.wav" \
+              "--reference $tmp/tone.wav --take $tmp/tone.wav --amount 300 -o $tmp/out.wav" \
+              "--reference $tmp/tone.wav --apply-to $tmp/tone.wav"; do
+    set +e
+    "$postsync" eqmatch $args 2>"$tmp/err"
+    rc=$?
+    set -e
+    [ $rc -eq 2 ] || fail "exit $rc for usage error: $args"
+    echo "ok usage: $(head -1 "$tmp/err")"
+  done
   ;;
 tool-verdict)
   # a stereo 1 kHz tone at -23 dBFS is -23 LUFS: passes EBU and ATSC
