@@ -156,6 +156,8 @@ typedef struct {
   double since_design;    /* seconds of audio since the last job */
   float curve[PS_LTAS_BANDS];
   bool has_curve;         /* a correction (not flat) is designed */
+  float curve_rms;        /* of curve over rms_low..rms_high (NaN: to compute) */
+  double rms_low, rms_high;
   PsEqmatchPhase filter_phase;
 
   /* Mixing */
@@ -312,6 +314,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
     return NULL;
   }
   self->wet_step = (float)(1.0 / (FADE_SECONDS * rate));
+  self->curve_rms = NAN;
   self->applied = settings_from_ports(self);
   return (LV2_Handle)self;
 }
@@ -439,6 +442,7 @@ take_result(EqMatch *self, const Response *r, const float *curve, PsEqmatchPhase
   }
   self->hold_dry = false;
   memcpy(self->curve, curve, sizeof(self->curve));
+  self->curve_rms = NAN;
   if (r->flat) {
     self->has_curve = false; /* the wet path fades out, then the engine empties */
     return;
@@ -684,10 +688,14 @@ run(LV2_Handle instance, uint32_t n_samples)
     *self->take_seconds = (float)take->speech_seconds;
   }
   if (self->correction_db) {
-    *self->correction_db =
-      target > 0.0f ? (float)ps_eqmatch_curve_rms(self->curve, settings.params.low_hz,
-                                                   settings.params.high_hz)
-                    : 0.0f;
+    if (isnan(self->curve_rms) || self->rms_low != settings.params.low_hz ||
+        self->rms_high != settings.params.high_hz) {
+      self->rms_low = settings.params.low_hz;
+      self->rms_high = settings.params.high_hz;
+      self->curve_rms =
+        (float)ps_eqmatch_curve_rms(self->curve, self->rms_low, self->rms_high);
+    }
+    *self->correction_db = target > 0.0f ? self->curve_rms : 0.0f;
   }
 }
 
