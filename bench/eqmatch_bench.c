@@ -815,7 +815,9 @@ run_cost(const char *ref_path, const char *take_path, double seconds)
   printf("material, %.1f s looped (a mono file feeds both channels of the stereo plugin):\n"
          "  take (main input)       %s\n  reference (sidechain)   %s\n"
          "no worker: designs run inline in run() and count; longest call is wall time\n",
-         (double)len / rate, take_path, ref_path);
+         (double)len / rate,
+         strrchr(take_path, '/') ? strrchr(take_path, '/') + 1 : take_path,
+         strrchr(ref_path, '/') ? strrchr(ref_path, '/') + 1 : ref_path);
 
   float curve[PS_LTAS_BANDS];
   float *taps = NULL;

@@ -95,7 +95,7 @@ fi
 
 first_seed=${seeds%% *}
 echo "EQ match cases: $seconds s at $rate Hz, seeds $seeds; material and curves made in" \
-  "$generated s ($jobs at once) in $work"
+  "$generated s ($jobs at once)"
 LV2_PATH=$build/plugins "$bench" "$@" \
   --cost-reference "$work/boomy-lav-$first_seed.ref.wav" \
   --cost-take "$work/boomy-lav-$first_seed.take.wav" --cost-seconds "$cost_seconds"
