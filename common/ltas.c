@@ -217,16 +217,7 @@ ps_ltas_init(PsLtas **out, double rate, unsigned channels)
   }
   /* One-sided density: 2 |X|^2 / (rate * sum w^2), averaged over channels. */
   l->density_scale = (float)(2.0 / (rate * wsum * channels));
-  const double bin_hz = rate / (double)l->n;
-  const double half = exp2(0.5 / PS_LTAS_PER_OCTAVE);
-  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
-    const double hz = ps_ltas_band_hz(b);
-    l->band_lo[b] = hz / half / bin_hz + 0.5;
-    l->band_hi[b] = hz * half / bin_hz + 0.5;
-    if (hz * half < 0.49 * rate) {
-      l->bands_valid = b + 1;
-    }
-  }
+  l->bands_valid = ps_ltas_band_edges(rate, l->n, l->band_lo, l->band_hi);
   ps_ltas_restart(l);
   *out = l;
   return PS_OK;
@@ -297,19 +288,53 @@ ps_ltas_hop(const PsLtas *l)
   return l->hop;
 }
 
+size_t
+ps_ltas_band_edges(double rate, size_t fft_size, double *lo, double *hi)
+{
+  const double bin_hz = rate / (double)fft_size;
+  const double half = exp2(0.5 / PS_LTAS_PER_OCTAVE);
+  size_t valid = 0;
+  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+    const double hz = ps_ltas_band_hz(b);
+    /* bin k stands for [k - 0.5, k + 0.5): in these units bin 0's lower
+       edge is 0 */
+    lo[b] = hz / half / bin_hz + 0.5;
+    hi[b] = hz * half / bin_hz + 0.5;
+    if (hz * half < 0.49 * rate) {
+      valid = b + 1;
+    }
+  }
+  return valid;
+}
+
 /* Integral of the piecewise-constant density over bin units [0, x). */
 static double
-integral_to(const PsLtas *l, double x)
+integral_to(const double *density, const double *cumulative, size_t bins, double x)
 {
-  const size_t last = l->n / 2;
   if (x <= 0.0) {
     return 0.0;
   }
-  if (x >= (double)(last + 1)) {
-    return l->cumulative[last + 1];
+  if (x >= (double)bins) {
+    return cumulative[bins];
   }
   const size_t k = (size_t)x;
-  return l->cumulative[k] + (x - (double)k) * l->psd[k];
+  return cumulative[k] + (x - (double)k) * density[k];
+}
+
+void
+ps_ltas_band_means(const double *density, size_t bins, const double *lo, const double *hi,
+                   size_t valid, double *cumulative, double *out)
+{
+  cumulative[0] = 0.0;
+  for (size_t k = 0; k < bins; ++k) {
+    cumulative[k + 1] = cumulative[k] + density[k];
+  }
+  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+    out[b] = b < valid ? (integral_to(density, cumulative, bins, hi[b]) -
+                          integral_to(density, cumulative, bins, lo[b])) /
+                           (hi[b] - lo[b])
+                       : 0.0;
+  }
 }
 
 /* Spectrum of the frame ending at the newest sample, onto the bands. */
@@ -333,19 +358,11 @@ analyse(PsLtas *l, float *density)
       l->psd[k] += (re * re + im * im) * (double)l->density_scale;
     }
   }
-  /* Bin k stands for [k - 0.5, k + 0.5): shift by half a bin so that the
-     integral's bin units start at bin 0's lower edge. */
-  l->cumulative[0] = 0.0;
-  for (size_t k = 0; k < bins; ++k) {
-    l->cumulative[k + 1] = l->cumulative[k] + l->psd[k];
-  }
+  double means[PS_LTAS_BANDS];
+  ps_ltas_band_means(l->psd, bins, l->band_lo, l->band_hi, l->bands_valid, l->cumulative,
+                     means);
   for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
-    if (b >= l->bands_valid) {
-      density[b] = 0.0f;
-      continue;
-    }
-    const double lo = l->band_lo[b], hi = l->band_hi[b];
-    density[b] = (float)((integral_to(l, hi) - integral_to(l, lo)) / (hi - lo));
+    density[b] = (float)means[b];
   }
 }
 

@@ -30,6 +30,16 @@
 /* Centre of band i: 20 Hz * 2^(i / 48). */
 double ps_ltas_band_hz(size_t band);
 
+/* Band edges of the grid in the bin units of an FFT of fft_size at rate
+   (bin k covers [k, k + 1): its centre is shifted by half a bin), and the
+   number of bands below 0.49 rate, the ones that can be measured. */
+size_t ps_ltas_band_edges(double rate, size_t fft_size, double *lo, double *hi);
+/* out[b] = the mean of a density given per FFT bin (constant across each
+   bin) over band b, for the `valid` bands from ps_ltas_band_edges; 0 for
+   the others.  cumulative: bins + 1 doubles of scratch.  No allocation. */
+void ps_ltas_band_means(const double *density, size_t bins, const double *lo, const double *hi,
+                        size_t valid, double *cumulative, double *out);
+
 /* What has been learned: plain data, to save and restore as it is. */
 typedef struct {
   double speech[PS_LTAS_BANDS];   /* sum over speech frames of the band's density, 1/Hz */
