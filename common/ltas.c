@@ -32,6 +32,7 @@ struct PsLtas {
   PsSpeech *speech;
   float *window;
   float *ring[MAX_CHANNELS]; /* last n input samples, circular */
+  float *clean[MAX_CHANNELS]; /* a hop of input, made safe */
   size_t ring_pos;           /* where the next sample goes */
   size_t since_frame;        /* samples since the last frame was analysed */
   uint64_t samples;          /* since restart */
@@ -200,7 +201,8 @@ ps_ltas_init(PsLtas **out, double rate, unsigned channels)
   bool ok = l->window && l->psd && l->cumulative && l->pending;
   for (unsigned c = 0; c < channels; ++c) {
     l->ring[c] = (float *)calloc(l->n, sizeof(float));
-    ok = ok && l->ring[c];
+    l->clean[c] = (float *)calloc(l->n / 2, sizeof(float));
+    ok = ok && l->ring[c] && l->clean[c];
   }
   if (!st && !ok) {
     st = PS_ERR_NOMEM;
@@ -238,6 +240,7 @@ ps_ltas_free(PsLtas **pl)
   free(l->pending);
   for (unsigned c = 0; c < MAX_CHANNELS; ++c) {
     free(l->ring[c]);
+    free(l->clean[c]);
   }
   free(l);
   *pl = NULL;
@@ -417,18 +420,23 @@ ps_ltas_process(PsLtas *l, const float *const *in, size_t n)
       take = n - done;
     }
     /* In pieces of at most a hop, so that frames are sorted as their
-       decisions come, whatever n is. */
+       decisions come, whatever n is.  Samples that are not finite or beyond
+       +80 dBFS count as 0: no sum may overflow. */
     const float *piece[MAX_CHANNELS];
     for (unsigned c = 0; c < l->channels; ++c) {
-      piece[c] = in[c] + done;
+      float *clean = l->clean[c];
+      for (size_t i = 0; i < take; ++i) {
+        const float x = in[c][done + i];
+        clean[i] = fabsf(x) <= 1e4f ? x : 0.0f; /* NaN fails the test too */
+      }
+      piece[c] = clean;
     }
     ps_speech_process(l->speech, piece, take);
     for (unsigned c = 0; c < l->channels; ++c) {
       float *r = l->ring[c];
       size_t pos = l->ring_pos;
       for (size_t i = 0; i < take; ++i) {
-        const float x = in[c][done + i];
-        r[pos] = isfinite(x) ? x : 0.0f;
+        r[pos] = piece[c][i];
         pos = pos + 1 == l->n ? 0 : pos + 1;
       }
     }

@@ -11,7 +11,8 @@
 
    The core's speech detector (speech.h) sorts the frames: a frame is
    speech when at least 80 % of its 10 ms decisions are speech, floor when
-   none are within 50 ms of it; others count for neither.  Each frame is
+   none are within 50 ms of it; others count for neither.  Samples that are
+   not finite or beyond +80 dBFS count as 0.  Each frame is
    sorted once its decisions are known, about 0.25 s after it ends.
 
    Sums and frame counts are kept per band: a band above a rate's Nyquist
@@ -86,8 +87,7 @@ void ps_ltas_restart(PsLtas *ltas);
 /* Forgets everything learned, and restarts.  Real-time safe. */
 void ps_ltas_clear(PsLtas *ltas);
 
-/* Feeds n frames, one pointer per channel.  Non-finite samples count as 0.
-   Real-time safe. */
+/* Feeds n frames, one pointer per channel.  Real-time safe. */
 void ps_ltas_process(PsLtas *ltas, const float *const *in, size_t n);
 
 const PsLtasData *ps_ltas_data(const PsLtas *ltas);

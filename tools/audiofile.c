@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Roles from a WAVE_FORMAT_EXTENSIBLE / CAF / FLAC channel map.  A layout
@@ -119,6 +120,69 @@ audio_close(AudioIn *in)
   }
 }
 
+bool
+same_file(const char *a, const char *b)
+{
+  struct stat sa, sb;
+  if (stat(a, &sa) || stat(b, &sb)) {
+    return false;
+  }
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int
+audio_buffers_init(AudioBuffers *b, size_t frames)
+{
+  memset(b, 0, sizeof(*b));
+  b->frames = frames;
+  b->interleaved = (float *)calloc(frames * PS_MAX_CHANNELS, sizeof(float));
+  int ok = b->interleaved != NULL;
+  for (int c = 0; c < PS_MAX_CHANNELS; ++c) {
+    b->planar[c] = (float *)calloc(frames, sizeof(float));
+    ok = ok && b->planar[c];
+  }
+  if (!ok) {
+    audio_buffers_free(b);
+    return -1;
+  }
+  return 0;
+}
+
+void
+audio_buffers_free(AudioBuffers *b)
+{
+  free(b->interleaved);
+  for (int c = 0; c < PS_MAX_CHANNELS; ++c) {
+    free(b->planar[c]);
+  }
+  memset(b, 0, sizeof(*b));
+}
+
+sf_count_t
+audio_read_planar(AudioIn *in, AudioBuffers *b, sf_count_t n)
+{
+  const sf_count_t got = sf_readf_float(in->sf, b->interleaved, n);
+  const int ch = in->info.channels;
+  for (sf_count_t i = 0; i < got; ++i) {
+    for (int c = 0; c < ch; ++c) {
+      b->planar[c][i] = b->interleaved[i * ch + c];
+    }
+  }
+  return got;
+}
+
+int
+audio_write_planar(SNDFILE *sf, AudioBuffers *b, const float *const *planar, int channels,
+                   sf_count_t n)
+{
+  for (sf_count_t i = 0; i < n; ++i) {
+    for (int c = 0; c < channels; ++c) {
+      b->interleaved[i * channels + c] = planar[c][i];
+    }
+  }
+  return sf_writef_float(sf, b->interleaved, n) == n ? 0 : -1;
+}
+
 int
 out_open(OutFile *out, const char *path, char *err, size_t err_size)
 {
@@ -134,6 +198,12 @@ out_open(OutFile *out, const char *path, char *err, size_t err_size)
   memcpy(out->final_path, path, len + 1);
   snprintf(out->temp_path, len + 16, "%s.tmp-XXXXXX", path);
   const int fd = mkstemp(out->temp_path);
+  if (fd >= 0) {
+    /* mkstemp makes it 0600; the file gets what any new file would */
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
   if (fd < 0 || !(out->f = fdopen(fd, "w"))) {
     snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
     if (fd >= 0) {

@@ -6,6 +6,7 @@
 #include "layout.h"
 
 #include <sndfile.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef struct {
@@ -21,6 +22,26 @@ typedef struct {
    non-zero with a one-line reason in err. */
 int audio_open(AudioIn *in, const char *path, int layout, char *err, size_t err_size);
 void audio_close(AudioIn *in);
+
+/* Buffers for reading a file in pieces of `frames`, one array per channel. */
+typedef struct {
+  float *interleaved;
+  float *planar[PS_MAX_CHANNELS];
+  size_t frames;
+} AudioBuffers;
+
+int audio_buffers_init(AudioBuffers *b, size_t frames);
+void audio_buffers_free(AudioBuffers *b);
+/* Reads up to n <= b->frames frames into b->planar; returns how many. */
+sf_count_t audio_read_planar(AudioIn *in, AudioBuffers *b, sf_count_t n);
+/* Writes n frames of `channels` planar arrays to sf through b->interleaved;
+   returns 0, or -1 on a write error. */
+int audio_write_planar(SNDFILE *sf, AudioBuffers *b, const float *const *planar, int channels,
+                       sf_count_t n);
+
+/* Whether two paths name the same existing file (an output must not
+   replace an input). */
+bool same_file(const char *a, const char *b);
 
 /* An output file that appears only when complete: written to a temporary
    name beside it and renamed on commit, removed on abort. */

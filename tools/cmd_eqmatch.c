@@ -181,6 +181,44 @@ parse(int argc, char **argv, Options *o)
     fprintf(stderr, "postsync eqmatch: --low must be under --high\n");
     return 2;
   }
+  /* never write over an input, nor two outputs to one file */
+  for (size_t i = 0; i < o->n_apply; ++i) {
+    const char *bi = strrchr(o->apply[i], '/') ? strrchr(o->apply[i], '/') + 1 : o->apply[i];
+    for (size_t j = 0; j < i; ++j) {
+      const char *bj =
+        strrchr(o->apply[j], '/') ? strrchr(o->apply[j], '/') + 1 : o->apply[j];
+      if (!strcmp(bi, bj)) {
+        fprintf(stderr, "postsync eqmatch: two --apply-to files are named %s: their "
+                        "outputs would be one file\n", bi);
+        return 2;
+      }
+    }
+  }
+  const char *const *lists[3] = {o->reference, o->take, o->apply};
+  const size_t counts[3] = {o->n_reference, o->n_take, o->n_apply};
+  for (int l = 0; l < 3; ++l) {
+    for (size_t i = 0; i < counts[l]; ++i) {
+      const char *in = lists[l][i];
+      if ((o->output && same_file(o->output, in)) || (o->curve && same_file(o->curve, in))) {
+        fprintf(stderr, "postsync eqmatch: the output would replace the input %s\n", in);
+        return 2;
+      }
+      if (o->out_dir) {
+        const char *base = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
+        for (size_t j = 0; j < o->n_apply; ++j) {
+          const char *bj =
+            strrchr(o->apply[j], '/') ? strrchr(o->apply[j], '/') + 1 : o->apply[j];
+          char path[4096];
+          snprintf(path, sizeof(path), "%s/%s", o->out_dir, bj);
+          if (!strcmp(base, bj) && same_file(path, in)) {
+            fprintf(stderr, "postsync eqmatch: --out-dir %s would replace the input %s\n",
+                    o->out_dir, in);
+            return 2;
+          }
+        }
+      }
+    }
+  }
   if (!o->output && !o->n_apply && !o->curve) {
     fprintf(stderr, "postsync eqmatch: nothing to write: give -o, --apply-to or --curve\n");
     return 2;
@@ -208,50 +246,9 @@ open_input(AudioIn *in, const char *path)
   return 0;
 }
 
-/* Reads n frames at most into one buffer per channel; returns the count. */
-static sf_count_t
-read_planar(AudioIn *in, float *interleaved, float *const *planar, sf_count_t n)
-{
-  const sf_count_t got = sf_readf_float(in->sf, interleaved, n);
-  const int ch = in->info.channels;
-  for (sf_count_t i = 0; i < got; ++i) {
-    for (int c = 0; c < ch; ++c) {
-      planar[c][i] = interleaved[i * ch + c];
-    }
-  }
-  return got;
-}
-
-typedef struct {
-  float *interleaved;
-  float *planar[PS_MAX_CHANNELS];
-} Buffers;
-
-static int
-buffers_init(Buffers *b)
-{
-  memset(b, 0, sizeof(*b));
-  b->interleaved = (float *)calloc((size_t)READ_FRAMES * PS_MAX_CHANNELS, sizeof(float));
-  bool ok = b->interleaved != NULL;
-  for (int c = 0; c < PS_MAX_CHANNELS; ++c) {
-    b->planar[c] = (float *)calloc(READ_FRAMES, sizeof(float));
-    ok = ok && b->planar[c];
-  }
-  return ok ? 0 : -1;
-}
-
-static void
-buffers_free(Buffers *b)
-{
-  free(b->interleaved);
-  for (int c = 0; c < PS_MAX_CHANNELS; ++c) {
-    free(b->planar[c]);
-  }
-}
-
 /* Adds what one file teaches to `data`. */
 static int
-learn(const char *path, PsLtasData *data, Buffers *buf, bool quiet)
+learn(const char *path, PsLtasData *data, AudioBuffers *buf, bool quiet)
 {
   AudioIn in;
   if (open_input(&in, path)) {
@@ -265,7 +262,7 @@ learn(const char *path, PsLtasData *data, Buffers *buf, bool quiet)
     return -1;
   }
   sf_count_t got;
-  while ((got = read_planar(&in, buf->interleaved, buf->planar, READ_FRAMES)) > 0) {
+  while ((got = audio_read_planar(&in, buf, READ_FRAMES)) > 0) {
     ps_ltas_process(ltas, (const float *const *)buf->planar, (size_t)got);
   }
   const PsLtasData *learned = ps_ltas_data(ltas);
@@ -313,7 +310,7 @@ curve_is_flat(const float *curve)
 /* Filters one file into out_path, time-aligned with it, same length. */
 static int
 apply(const char *in_path, const char *out_path, const float *curve, PsEqmatchPhase phase,
-      Buffers *buf, bool quiet)
+      AudioBuffers *buf, bool quiet)
 {
   AudioIn in;
   if (open_input(&in, in_path)) {
@@ -371,7 +368,7 @@ apply(const char *in_path, const char *out_path, const float *curve, PsEqmatchPh
   while (remaining > 0 || tail > 0) {
     sf_count_t n = 0;
     if (remaining > 0) {
-      n = read_planar(&in, buf->interleaved, buf->planar, READ_FRAMES);
+      n = audio_read_planar(&in, buf, READ_FRAMES);
       if (n <= 0) {
         snprintf(err, sizeof(err), "%s: read error: %s", in_path, sf_strerror(in.sf));
         goto done;
@@ -390,14 +387,14 @@ apply(const char *in_path, const char *out_path, const float *curve, PsEqmatchPh
     const size_t from = skip < (size_t)n ? skip : (size_t)n;
     skip -= from;
     const sf_count_t keep = n - (sf_count_t)from;
-    for (sf_count_t i = 0; i < keep; ++i) {
-      for (int c = 0; c < ch; ++c) {
-        const float v = buf->planar[c][from + (size_t)i];
-        buf->interleaved[i * ch + c] = v;
-        peak = fabsf(v) > peak ? fabsf(v) : peak;
+    const float *kept[PS_MAX_CHANNELS];
+    for (int c = 0; c < ch; ++c) {
+      kept[c] = buf->planar[c] + from;
+      for (sf_count_t i = 0; i < keep; ++i) {
+        peak = fabsf(kept[c][i]) > peak ? fabsf(kept[c][i]) : peak;
       }
     }
-    if (keep > 0 && sf_writef_float(sf, buf->interleaved, keep) != keep) {
+    if (keep > 0 && audio_write_planar(sf, buf, kept, ch, keep)) {
       snprintf(err, sizeof(err), "cannot write %s: %s", out_path, sf_strerror(sf));
       goto done;
     }
@@ -455,8 +452,8 @@ cmd_eqmatch(int argc, char **argv)
   if (bad) {
     return bad;
   }
-  Buffers buf;
-  if (buffers_init(&buf)) {
+  AudioBuffers buf;
+  if (audio_buffers_init(&buf, READ_FRAMES)) {
     fprintf(stderr, "postsync eqmatch: out of memory\n");
     return 1;
   }
@@ -524,6 +521,6 @@ cmd_eqmatch(int argc, char **argv)
 done:
   free(reference);
   free(take);
-  buffers_free(&buf);
+  audio_buffers_free(&buf);
   return status;
 }

@@ -31,10 +31,12 @@
 #include <lv2/worker/worker.h>
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define EQMATCH_URI "urn:postsync:eqmatch"
 #define LEARNED_URI EQMATCH_URI "#learned"
@@ -66,6 +68,8 @@ typedef enum { LEARN_OFF = 0, LEARN_BOTH, LEARN_REFERENCE, LEARN_TAKE } LearnMod
 #define FADE_SECONDS 0.04
 /* While learning, a new design at most this often (seconds of audio). */
 #define LEARN_DESIGN_EVERY 0.5
+/* Without a worker, a design at most this often (seconds of audio). */
+#define INLINE_DESIGN_EVERY 0.25
 /* Speech each recording needs before a correction is made, seconds. */
 #define MIN_SPEECH_SECONDS 1.0
 
@@ -144,6 +148,14 @@ typedef struct {
   } job;
   float job_curve[PS_LTAS_BANDS];
   bool job_out;
+  /* What save() stores: the data and settings of the last design asked
+     for, published by run() under a sequence lock (odd while written). */
+  struct {
+    PsLtasData reference;
+    PsLtasData take;
+    Settings settings;
+  } published;
+  atomic_uint published_seq;
   uint32_t generation; /* of the newest job; older answers are dropped */
 
   /* restore()'s own design engine and buffers */
@@ -219,12 +231,21 @@ settings_from_ports(const EqMatch *self)
 }
 
 static bool
+close_to(double a, double b)
+{
+  return fabs(a - b) <= 1e-6 * fmax(fabs(a), fabs(b));
+}
+
+/* Equal to float precision: port values come back from a saved session
+   with 8 decimals, which is not always the same float. */
+static bool
 settings_equal(const Settings *a, const Settings *b)
 {
-  return a->phase == b->phase && a->params.amount == b->params.amount &&
-         a->params.smoothing_oct == b->params.smoothing_oct &&
-         a->params.max_gain_db == b->params.max_gain_db && a->params.low_hz == b->params.low_hz &&
-         a->params.high_hz == b->params.high_hz;
+  return a->phase == b->phase && close_to(a->params.amount, b->params.amount) &&
+         close_to(a->params.smoothing_oct, b->params.smoothing_oct) &&
+         close_to(a->params.max_gain_db, b->params.max_gain_db) &&
+         close_to(a->params.low_hz, b->params.low_hz) &&
+         close_to(a->params.high_hz, b->params.high_hz);
 }
 
 static void
@@ -316,6 +337,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
   self->wet_step = (float)(1.0 / (FADE_SECONDS * rate));
   self->curve_rms = NAN;
   self->applied = settings_from_ports(self);
+  self->published.settings = self->applied;
   return (LV2_Handle)self;
 }
 
@@ -457,6 +479,21 @@ take_result(EqMatch *self, const Response *r, const float *curve, PsEqmatchPhase
   collect_retired(self);
 }
 
+/* Copies what was learned and the settings of the last design for save().
+   Audio thread: when either changes (learned data change once per analysis
+   hop, 85 ms, at most). */
+static void
+publish(EqMatch *self)
+{
+  const unsigned seq = atomic_load_explicit(&self->published_seq, memory_order_relaxed);
+  atomic_store_explicit(&self->published_seq, seq + 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+  self->published.reference = *ps_ltas_data(self->reference);
+  self->published.take = *ps_ltas_data(self->take);
+  self->published.settings = self->applied;
+  atomic_store_explicit(&self->published_seq, seq + 2, memory_order_release);
+}
+
 /* Hands the current learned data and settings to a design.  Audio thread. */
 static void
 request_design(EqMatch *self, const Settings *settings)
@@ -469,6 +506,7 @@ request_design(EqMatch *self, const Settings *settings)
   self->job.take = *ps_ltas_data(self->take);
   self->job.settings = *settings;
   self->applied = *settings;
+  publish(self);
   self->dirty = false;
   self->since_design = 0.0;
   ++self->generation;
@@ -587,7 +625,8 @@ run(LV2_Handle instance, uint32_t n_samples)
   const unsigned ch = self->channels;
 
   const float clear = port_value(self->clear, 0.0f);
-  if (clear > 0.5f && !(self->last_clear > 0.5f)) {
+  const bool cleared = clear > 0.5f && !(self->last_clear > 0.5f);
+  if (cleared) {
     ps_ltas_clear(self->reference);
     ps_ltas_clear(self->take);
     self->dirty = true;
@@ -666,7 +705,10 @@ run(LV2_Handle instance, uint32_t n_samples)
 
   const PsLtasData *ref = ps_ltas_data(self->reference);
   const PsLtasData *take = ps_ltas_data(self->take);
-  if (ref->speech_seconds != ref_before || take->speech_seconds != take_before) {
+  if (ref->speech_seconds != ref_before || take->speech_seconds != take_before ||
+      ref->floor_seconds != self->published.reference.floor_seconds ||
+      take->floor_seconds != self->published.take.floor_seconds || cleared) {
+    publish(self);
     if (self->since_design >= LEARN_DESIGN_EVERY) {
       self->dirty = true;
     }
@@ -674,7 +716,10 @@ run(LV2_Handle instance, uint32_t n_samples)
   if (!settings_equal(&settings, &self->applied)) {
     self->dirty = true;
   }
-  if (self->dirty) {
+  /* inline designs cost a run() some milliseconds: not on every run while
+     a knob moves */
+  if (self->dirty && (self->schedule || self->since_design >= INLINE_DESIGN_EVERY ||
+                      self->generation == 0)) {
     request_design(self, &settings);
   }
 
@@ -716,8 +761,8 @@ get_u32(const unsigned char *p)
 }
 
 /* Instantiation class; may run while the audio thread runs (hosts save
-   from the GUI thread), so it reads only what run() keeps consistent
-   between calls. */
+   from the GUI thread): it copies what run() published (what was learned,
+   and the settings of the last design), retrying while run() writes it. */
 static LV2_State_Status
 save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handle,
      uint32_t flags, const LV2_Feature *const *features)
@@ -727,7 +772,31 @@ save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handl
     return LV2_STATE_ERR_NO_FEATURE;
   }
   unsigned char *blob = (unsigned char *)calloc(1, BLOB_BYTES);
-  if (!blob) {
+  PsLtasData *data = (PsLtasData *)malloc(2 * sizeof(PsLtasData));
+  if (!blob || !data) {
+    free(blob);
+    free(data);
+    return LV2_STATE_ERR_UNKNOWN;
+  }
+  Settings settings;
+  bool copied = false;
+  for (int attempt = 0; attempt < 1000 && !copied; ++attempt) {
+    const unsigned before = atomic_load_explicit(&self->published_seq, memory_order_acquire);
+    if (!(before & 1u)) {
+      data[0] = self->published.reference;
+      data[1] = self->published.take;
+      settings = self->published.settings;
+      atomic_thread_fence(memory_order_acquire);
+      copied = atomic_load_explicit(&self->published_seq, memory_order_relaxed) == before;
+    }
+    if (!copied) {
+      const struct timespec pause = {0, 1000000};
+      nanosleep(&pause, NULL);
+    }
+  }
+  if (!copied) {
+    free(blob);
+    free(data);
     return LV2_STATE_ERR_UNKNOWN;
   }
   memcpy(blob, BLOB_MAGIC, 4);
@@ -736,7 +805,7 @@ save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handl
   put_u32(blob + 12, PS_LTAS_PER_OCTAVE);
   ps_le_put_double(blob + 16, PS_LTAS_LOW_HZ);
   ps_le_put_double(blob + 24, self->rate);
-  const Settings *s = &self->applied;
+  const Settings *s = &settings;
   ps_le_put_double(blob + 32, s->params.amount);
   ps_le_put_double(blob + 40, s->params.smoothing_oct);
   ps_le_put_double(blob + 48, s->params.max_gain_db);
@@ -744,12 +813,13 @@ save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handl
   ps_le_put_double(blob + 64, s->params.high_hz);
   put_u32(blob + 72, (uint32_t)s->phase);
   put_u32(blob + 76, 0);
-  ps_ltas_data_encode(ps_ltas_data(self->reference), blob + BLOB_HEADER);
-  ps_ltas_data_encode(ps_ltas_data(self->take), blob + BLOB_HEADER + PS_LTAS_DATA_BYTES);
+  ps_ltas_data_encode(&data[0], blob + BLOB_HEADER);
+  ps_ltas_data_encode(&data[1], blob + BLOB_HEADER + PS_LTAS_DATA_BYTES);
   const LV2_State_Status st = store(handle, self->uris.learned, blob, BLOB_BYTES,
                                     self->uris.atom_Chunk,
                                     LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
   free(blob);
+  free(data);
   return st;
 }
 
@@ -783,6 +853,12 @@ restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Han
   s.params.low_hz = ps_le_get_double(blob + 56);
   s.params.high_hz = ps_le_get_double(blob + 64);
   s.phase = get_u32(blob + 72) ? PS_EQMATCH_LINEAR_PHASE : PS_EQMATCH_MINIMUM_PHASE;
+  float curve_check[PS_LTAS_BANDS];
+  PsLtasData empty;
+  memset(&empty, 0, sizeof(empty));
+  if (ps_eqmatch_curve(&empty, &empty, &s.params, curve_check)) {
+    return LV2_STATE_ERR_BAD_TYPE; /* settings out of range: not ours */
+  }
   PsLtasData *data = (PsLtasData *)malloc(2 * sizeof(PsLtasData));
   float *curve = (float *)malloc(PS_LTAS_BANDS * sizeof(float));
   LV2_State_Status status = LV2_STATE_ERR_BAD_TYPE;
@@ -809,6 +885,9 @@ restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Han
   self->applied = s;
   self->dirty = false;
   self->since_design = 0.0;
+  self->published.reference = data[0];
+  self->published.take = data[1];
+  self->published.settings = s;
   const int index = free_filter(self);
   if (index < 0) {
     status = LV2_STATE_ERR_UNKNOWN;

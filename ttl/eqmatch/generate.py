@@ -38,7 +38,7 @@ controls_in = [
   "toggle_on", 1, 0, 1, None, None),
 ]
 controls_out = [
- ("latency", "Latency", "Delay of the output, samples: 0 in minimum phase, half the filter in linear phase, the same when bypassed.", 0, 0, 16384, "units:frame", "lv2:designation lv2:latency ;\n\t\tlv2:portProperty lv2:integer, lv2:reportsLatency ;"),
+ ("latency", "Latency", "Delay of the output, samples: 0 in minimum phase, half the filter in linear phase, the same when bypassed.", 0, 0, 16384, "units:frame", "lv2:designation lv2:latency ;\n\t\tlv2:portProperty lv2:integer ;"),
  ("ref_seconds", "Reference speech", "Seconds of reference speech learned so far.", 0, 0, 100000, "units:s", None),
  ("take_seconds", "Take speech", "Seconds of take speech learned so far.", 0, 0, 100000, "units:s", None),
  ("correction_db", "Correction", "RMS size of the correction applied, dB, over the range low_hz..high_hz on a log-frequency scale; 0 when nothing is applied.", 0, 0, 24, "units:db", None),
