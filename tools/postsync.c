@@ -16,6 +16,7 @@ usage(FILE *f)
              "Commands:\n"
              "  loudness   measure files (BS.1770-5 / EBU R128) against a delivery spec\n"
              "  eqmatch    give ADR takes the production mic's colour (EQ match)\n"
+             "  roomtone   learn a production's room tone and generate it, alone or under ADR\n"
              "  demo       run the plugins through lilv on the shipped demo clip\n\n"
              "postsync COMMAND --help tells more.  postsync --version prints the version.\n");
 }
@@ -41,6 +42,9 @@ main(int argc, char **argv)
   }
   if (!strcmp(cmd, "eqmatch")) {
     return cmd_eqmatch(argc - 1, argv + 1);
+  }
+  if (!strcmp(cmd, "roomtone")) {
+    return cmd_roomtone(argc - 1, argv + 1);
   }
   if (!strcmp(cmd, "demo")) {
     return cmd_demo(argc - 1, argv + 1);

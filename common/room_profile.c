@@ -1,0 +1,723 @@
+/* Room tone profile and its learning: see room_profile.h. */
+#include "room_profile.h"
+
+#include "noise_floor.h"
+#include "ps_status.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N PS_LTAS_BANDS
+#define COARSE_WINDOW 1.5 /* s, minimum statistics of the broadband floor */
+#define FINE_WINDOW 5.0   /* s, of the tone spectrum */
+#define LEVEL_EVERY 0.25  /* s between samples of the floor's level */
+#define TONE_RATIO 2.5    /* 4 dB over the local median */
+#define TONE_NEIGHBOURS 16
+#define TONE_LOBE 3       /* bins each side summed for a tone's power */
+#define TONE_MIN_HZ 20.0
+#define TONE_MAX_HZ 8000.0
+#define FINE_MIN_SECONDS 5.0 /* of new learning before its tones replace restored ones */
+
+struct PsRoomStats {
+  double rate;
+  unsigned channels;
+  size_t fine_bins;
+  double fine_bin_hz;
+  double fine_bias;
+  double coarse_bin_hz;
+  /* new learning, on the band grid */
+  double floor_sum[PS_ROOM_MAX_CHANNELS][N];
+  double floor_n[N];
+  double coh_xy[N], coh_xx[N], coh_yy[N];
+  double coh_frames;
+  double lv_n, lv_sum, lv_sum2;            /* level samples, dB */
+  double lv_pairs, lv_cross, lv_a, lv_b;   /* sums of x[t-1] x[t], x[t-1], x[t] */
+  double lv_last;
+  double seconds;
+  /* fine spectrum (per bin of this rate): sum of the raw minimum */
+  double *fine_sum[PS_ROOM_MAX_CHANNELS];
+  double fine_n;
+  double fine_seconds;
+  /* a restored profile, standing for base.seconds of learning */
+  PsRoomProfile base;
+};
+
+struct PsRoomLearn {
+  double rate;
+  unsigned channels;
+  PsNoiseFloor *coarse[PS_ROOM_MAX_CHANNELS];
+  PsNoiseFloor *fine[PS_ROOM_MAX_CHANNELS];
+  double band_lo[N], band_hi[N];
+  size_t bands_valid;
+  size_t coarse_bins;
+  double *bin_a, *bin_b, *bin_c; /* coarse-bin scratch */
+  double *cumulative;
+  size_t level_lo, level_hi; /* bins summed for the level */
+  size_t level_frames, level_count;
+  double level_sum; /* periodogram power over the interval so far */
+  bool level_ok;    /* no frame of it over the floor by 6 dB (speech) */
+  PsRoomStats *stats;
+};
+
+/* Profiles ----------------------------------------------------------------*/
+
+static double
+band_width_hz(size_t b)
+{
+  const double hz = ps_ltas_band_hz(b);
+  return hz * (exp2(0.5 / PS_LTAS_PER_OCTAVE) - exp2(-0.5 / PS_LTAS_PER_OCTAVE));
+}
+
+double
+ps_room_profile_power(const PsRoomProfile *p)
+{
+  double total = 0.0;
+  for (unsigned c = 0; c < p->channels; ++c) {
+    for (size_t b = 0; b < N; ++b) {
+      total += p->density[c][b] * band_width_hz(b);
+    }
+    for (unsigned t = 0; t < p->n_tones; ++t) {
+      total += p->tones[t].power[c];
+    }
+  }
+  return p->channels ? total / p->channels : 0.0;
+}
+
+double
+ps_room_profile_db(const PsRoomProfile *p)
+{
+  const double power = ps_room_profile_power(p);
+  return power > 0.0 ? 10.0 * log10(power) : -HUGE_VAL;
+}
+
+bool
+ps_room_profile_valid(const PsRoomProfile *p)
+{
+  if (!p || p->channels < 1 || p->channels > PS_ROOM_MAX_CHANNELS ||
+      p->n_tones > PS_ROOM_MAX_TONES || !(p->seconds >= 0.0) || !isfinite(p->seconds) ||
+      !(p->level_sd_db >= 0.0 && p->level_sd_db <= 40.0) ||
+      !(p->level_seconds >= 0.0 && p->level_seconds <= 3600.0)) {
+    return false;
+  }
+  for (size_t b = 0; b < N; ++b) {
+    for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+      if (!(p->density[c][b] >= 0.0) || !isfinite(p->density[c][b])) {
+        return false;
+      }
+    }
+    if (!(p->coherence[b] >= -1.0 && p->coherence[b] <= 1.0)) {
+      return false;
+    }
+  }
+  for (unsigned t = 0; t < p->n_tones; ++t) {
+    if (!(p->tones[t].hz > 0.0 && p->tones[t].hz < 100000.0)) {
+      return false;
+    }
+    for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+      if (!(p->tones[t].power[c] >= 0.0) || !isfinite(p->tones[t].power[c])) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+void
+ps_room_profile_encode(const PsRoomProfile *p, unsigned char *out)
+{
+  ps_le_put_double(out, (double)p->channels);
+  ps_le_put_double(out + 8, (double)p->n_tones);
+  out += 16;
+  for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+    for (size_t b = 0; b < N; ++b, out += 8) {
+      ps_le_put_double(out, p->density[c][b]);
+    }
+  }
+  for (size_t b = 0; b < N; ++b, out += 8) {
+    ps_le_put_double(out, p->coherence[b]);
+  }
+  for (unsigned t = 0; t < PS_ROOM_MAX_TONES; ++t) {
+    ps_le_put_double(out, t < p->n_tones ? p->tones[t].hz : 0.0);
+    out += 8;
+    for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c, out += 8) {
+      ps_le_put_double(out, t < p->n_tones ? p->tones[t].power[c] : 0.0);
+    }
+  }
+  ps_le_put_double(out, p->level_sd_db);
+  ps_le_put_double(out + 8, p->level_seconds);
+  ps_le_put_double(out + 16, p->seconds);
+}
+
+int
+ps_room_profile_decode(PsRoomProfile *p, const unsigned char *in)
+{
+  PsRoomProfile *t = (PsRoomProfile *)calloc(1, sizeof(PsRoomProfile));
+  if (!t) {
+    return PS_ERR_NOMEM;
+  }
+  const double channels = ps_le_get_double(in), tones = ps_le_get_double(in + 8);
+  in += 16;
+  int ok = channels >= 1.0 && channels <= PS_ROOM_MAX_CHANNELS && tones >= 0.0 &&
+           tones <= PS_ROOM_MAX_TONES && channels == floor(channels) && tones == floor(tones);
+  t->channels = ok ? (unsigned)channels : 0;
+  t->n_tones = ok ? (unsigned)tones : 0;
+  for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+    for (size_t b = 0; b < N; ++b, in += 8) {
+      t->density[c][b] = ps_le_get_double(in);
+    }
+  }
+  for (size_t b = 0; b < N; ++b, in += 8) {
+    t->coherence[b] = ps_le_get_double(in);
+  }
+  for (unsigned k = 0; k < PS_ROOM_MAX_TONES; ++k) {
+    t->tones[k].hz = ps_le_get_double(in);
+    in += 8;
+    for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c, in += 8) {
+      t->tones[k].power[c] = ps_le_get_double(in);
+    }
+  }
+  t->level_sd_db = ps_le_get_double(in);
+  t->level_seconds = ps_le_get_double(in + 8);
+  t->seconds = ps_le_get_double(in + 16);
+  ok = ok && ps_room_profile_valid(t);
+  if (ok) {
+    *p = *t;
+  }
+  free(t);
+  return ok ? PS_OK : PS_ERR_ARG;
+}
+
+/* Statistics --------------------------------------------------------------*/
+
+static size_t
+fine_size(double rate)
+{
+  size_t n = 4096;
+  while ((double)n < 0.6 * rate && n < 65536) {
+    n *= 2;
+  }
+  return n;
+}
+
+static size_t
+coarse_size(double rate)
+{
+  size_t n = 1024;
+  while ((double)n < rate / 12.0) {
+    n *= 2;
+  }
+  return n;
+}
+
+int
+ps_room_stats_init(PsRoomStats **out, double rate, unsigned channels)
+{
+  if (!out) {
+    return PS_ERR_ARG;
+  }
+  *out = NULL;
+  if (!(rate >= 22050.0 && rate <= 192000.0)) {
+    return PS_ERR_RATE;
+  }
+  if (channels < 1 || channels > PS_ROOM_MAX_CHANNELS) {
+    return PS_ERR_CHANNELS;
+  }
+  PsRoomStats *s = (PsRoomStats *)calloc(1, sizeof(PsRoomStats));
+  if (!s) {
+    return PS_ERR_NOMEM;
+  }
+  s->rate = rate;
+  s->channels = channels;
+  s->fine_bins = fine_size(rate) / 2 + 1;
+  s->fine_bin_hz = rate / (double)fine_size(rate);
+  s->coarse_bin_hz = rate / (double)coarse_size(rate);
+  s->fine_bias = 1.0;
+  for (unsigned c = 0; c < channels; ++c) {
+    s->fine_sum[c] = (double *)calloc(s->fine_bins, sizeof(double));
+    if (!s->fine_sum[c]) {
+      ps_room_stats_free(&s);
+      return PS_ERR_NOMEM;
+    }
+  }
+  *out = s;
+  return PS_OK;
+}
+
+void
+ps_room_stats_free(PsRoomStats **ps)
+{
+  if (!ps || !*ps) {
+    return;
+  }
+  for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+    free((*ps)->fine_sum[c]);
+  }
+  free(*ps);
+  *ps = NULL;
+}
+
+/* Everything but the fine arrays' pointers. */
+static void
+stats_clear(PsRoomStats *s)
+{
+  double *fine[PS_ROOM_MAX_CHANNELS];
+  memcpy(fine, s->fine_sum, sizeof(fine));
+  const double rate = s->rate, bin_hz = s->fine_bin_hz, bias = s->fine_bias;
+  const double coarse_hz = s->coarse_bin_hz;
+  const size_t bins = s->fine_bins;
+  const unsigned channels = s->channels;
+  memset(s, 0, sizeof(*s));
+  memcpy(s->fine_sum, fine, sizeof(fine));
+  s->rate = rate;
+  s->fine_bin_hz = bin_hz;
+  s->fine_bias = bias;
+  s->coarse_bin_hz = coarse_hz;
+  s->fine_bins = bins;
+  s->channels = channels;
+  for (unsigned c = 0; c < channels; ++c) {
+    memset(s->fine_sum[c], 0, bins * sizeof(double));
+  }
+}
+
+void
+ps_room_stats_copy(PsRoomStats *dst, const PsRoomStats *src)
+{
+  double *fine[PS_ROOM_MAX_CHANNELS];
+  memcpy(fine, dst->fine_sum, sizeof(fine));
+  memcpy(dst, src, sizeof(*dst));
+  memcpy(dst->fine_sum, fine, sizeof(fine));
+  for (unsigned c = 0; c < src->channels; ++c) {
+    memcpy(dst->fine_sum[c], src->fine_sum[c], src->fine_bins * sizeof(double));
+  }
+}
+
+/* Median of n <= 2 TONE_NEIGHBOURS + 1 values (insertion sort of a copy). */
+static double
+median(const double *v, size_t n)
+{
+  double s[2 * TONE_NEIGHBOURS + 1];
+  for (size_t i = 0; i < n; ++i) {
+    double x = v[i];
+    size_t j = i;
+    while (j > 0 && s[j - 1] > x) {
+      s[j] = s[j - 1];
+      --j;
+    }
+    s[j] = x;
+  }
+  return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+/* The tones of the fine spectrum, strongest first. */
+static unsigned
+find_tones(const PsRoomStats *s, PsRoomTone *tones)
+{
+  const size_t bins = s->fine_bins;
+  const double bin_hz = s->fine_bin_hz;
+  const double n = s->fine_n;
+  const size_t k_lo = (size_t)ceil(TONE_MIN_HZ / bin_hz) + TONE_NEIGHBOURS;
+  size_t k_hi = (size_t)floor(fmin(TONE_MAX_HZ, 0.45 * s->rate) / bin_hz);
+  k_hi = k_hi + TONE_NEIGHBOURS + 1 < bins ? k_hi : bins - TONE_NEIGHBOURS - 2;
+  unsigned count = 0;
+  double strength[PS_ROOM_MAX_TONES];
+  for (size_t k = k_lo; k <= k_hi; ++k) {
+    /* channel mean of the raw minimum around k */
+    double m[2 * TONE_NEIGHBOURS + 1];
+    for (size_t j = 0; j < 2 * TONE_NEIGHBOURS + 1; ++j) {
+      double v = 0.0;
+      for (unsigned c = 0; c < s->channels; ++c) {
+        v += s->fine_sum[c][k - TONE_NEIGHBOURS + j];
+      }
+      m[j] = v / (n * s->channels);
+    }
+    const double centre = m[TONE_NEIGHBOURS];
+    if (!(centre > 0.0)) {
+      continue;
+    }
+    bool peak = true;
+    for (int d = 1; d <= 2 && peak; ++d) {
+      peak = centre >= m[TONE_NEIGHBOURS - d] && centre > m[TONE_NEIGHBOURS + d];
+    }
+    if (!peak) {
+      continue;
+    }
+    const double ref = median(m, 2 * TONE_NEIGHBOURS + 1);
+    if (!(centre > TONE_RATIO * ref)) {
+      continue;
+    }
+    /* frequency: parabola through the log spectrum at k - 1, k, k + 1 */
+    const double a = log(m[TONE_NEIGHBOURS - 1] + 1e-30), b = log(centre),
+                 c3 = log(m[TONE_NEIGHBOURS + 1] + 1e-30);
+    const double den = a - 2.0 * b + c3;
+    double delta = den < 0.0 ? 0.5 * (a - c3) / den : 0.0;
+    delta = delta > 0.5 ? 0.5 : delta < -0.5 ? -0.5 : delta;
+    PsRoomTone tone;
+    memset(&tone, 0, sizeof(tone));
+    tone.hz = ((double)k + delta) * bin_hz;
+    double total = 0.0;
+    for (unsigned ch = 0; ch < s->channels; ++ch) {
+      double v[2 * TONE_NEIGHBOURS + 1];
+      for (size_t j = 0; j < 2 * TONE_NEIGHBOURS + 1; ++j) {
+        v[j] = s->fine_sum[ch][k - TONE_NEIGHBOURS + j] / n;
+      }
+      const double floor_here = median(v, 2 * TONE_NEIGHBOURS + 1);
+      double p = 0.0;
+      for (int d = -TONE_LOBE; d <= TONE_LOBE; ++d) {
+        const double excess = v[TONE_NEIGHBOURS + d] - floor_here;
+        p += excess > 0.0 ? excess : 0.0;
+      }
+      tone.power[ch] = p * bin_hz;
+      total += tone.power[ch];
+    }
+    /* keep the strongest PS_ROOM_MAX_TONES, sorted */
+    unsigned at = count;
+    while (at > 0 && strength[at - 1] < total) {
+      --at;
+    }
+    if (at >= PS_ROOM_MAX_TONES) {
+      continue;
+    }
+    const unsigned last = count < PS_ROOM_MAX_TONES ? count : PS_ROOM_MAX_TONES - 1;
+    for (unsigned i = last; i > at; --i) {
+      tones[i] = tones[i - 1];
+      strength[i] = strength[i - 1];
+    }
+    tones[at] = tone;
+    strength[at] = total;
+    count = count < PS_ROOM_MAX_TONES ? count + 1 : count;
+  }
+  return count;
+}
+
+/* Replaces the bands within `half_hz` of each tone by a straight line (in
+   dB over log frequency) between the bands just outside. */
+static void
+bridge_tones(double *density, const PsRoomTone *tones, unsigned n_tones, double half_hz)
+{
+  for (unsigned t = 0; t < n_tones; ++t) {
+    const double lo_hz = tones[t].hz - half_hz, hi_hz = tones[t].hz + half_hz;
+    size_t lo = N, hi = 0;
+    for (size_t b = 0; b < N; ++b) {
+      const double hz = ps_ltas_band_hz(b);
+      if (hz >= lo_hz && hz <= hi_hz) {
+        lo = b < lo ? b : lo;
+        hi = b;
+      }
+    }
+    if (lo == N || lo == 0 || hi + 1 >= N || !(density[lo - 1] > 0.0) ||
+        !(density[hi + 1] > 0.0)) {
+      continue;
+    }
+    const double a = log(density[lo - 1]), z = log(density[hi + 1]);
+    for (size_t b = lo; b <= hi; ++b) {
+      const double f = (double)(b - lo + 1) / (double)(hi - lo + 2);
+      density[b] = exp(a + f * (z - a));
+    }
+  }
+}
+
+void
+ps_room_stats_profile(const PsRoomStats *s, PsRoomProfile *p)
+{
+  const PsRoomProfile *base = &s->base;
+  const double wb = base->seconds, wn = s->seconds;
+  memset(p, 0, sizeof(*p));
+  p->channels = s->channels;
+  if (s->fine_seconds >= FINE_MIN_SECONDS || (wb <= 0.0 && s->fine_n > 0.0)) {
+    p->n_tones = find_tones(s, p->tones);
+  } else if (wb > 0.0) {
+    p->n_tones = base->n_tones;
+    memcpy(p->tones, base->tones, sizeof(p->tones));
+    if (base->channels < s->channels) { /* a mono profile on two channels */
+      for (unsigned t = 0; t < p->n_tones; ++t) {
+        p->tones[t].power[1] = p->tones[t].power[0];
+      }
+    }
+  }
+  for (unsigned c = 0; c < s->channels; ++c) {
+    double fresh[N];
+    for (size_t b = 0; b < N; ++b) {
+      fresh[b] = s->floor_n[b] > 0.0 ? s->floor_sum[c][b] / s->floor_n[b] : 0.0;
+    }
+    /* the coarse analysis spreads a tone over its main lobe, +-2 bins */
+    bridge_tones(fresh, p->tones, p->n_tones, 2.5 * s->coarse_bin_hz);
+    const unsigned bc = c < base->channels ? c : 0;
+    for (size_t b = 0; b < N; ++b) {
+      const double old = base->density[bc][b];
+      const bool has_new = s->floor_n[b] > 0.0, has_old = wb > 0.0 && old > 0.0;
+      p->density[c][b] = has_new && has_old ? (old * wb + fresh[b] * wn) / (wb + wn)
+                         : has_new          ? fresh[b]
+                         : has_old          ? old
+                                            : 0.0;
+    }
+  }
+  for (size_t b = 0; b < N; ++b) {
+    double fresh = 1.0;
+    if (s->channels == 2) {
+      const double d = sqrt(s->coh_xx[b] * s->coh_yy[b]);
+      fresh = d > 0.0 ? s->coh_xy[b] / d : 0.0;
+    }
+    const bool has_new = s->channels == 1 || s->coh_frames > 0.0;
+    const double old = wb > 0.0 ? base->coherence[b] : fresh;
+    double v = has_new && wb > 0.0 ? (old * wb + fresh * wn) / (wb + wn) : has_new ? fresh : old;
+    p->coherence[b] = v > 1.0 ? 1.0 : v < -1.0 ? -1.0 : v;
+  }
+  double sd = 0.0, tau = 0.0;
+  if (s->lv_n >= 8.0) {
+    const double mean = s->lv_sum / s->lv_n;
+    const double var = s->lv_sum2 / s->lv_n - mean * mean;
+    sd = var > 0.0 ? sqrt(var) : 0.0;
+    if (s->lv_pairs >= 4.0 && var > 1e-6) {
+      const double ma = s->lv_a / s->lv_pairs, mb = s->lv_b / s->lv_pairs;
+      double rho = (s->lv_cross / s->lv_pairs - ma * mb) / var;
+      rho = rho < 0.01 ? 0.01 : rho > 0.999 ? 0.999 : rho;
+      tau = -LEVEL_EVERY / log(rho);
+    }
+  }
+  if (wb > 0.0 && s->lv_n < 8.0) {
+    sd = base->level_sd_db;
+    tau = base->level_seconds;
+  } else if (wb > 0.0) {
+    sd = (base->level_sd_db * wb + sd * wn) / (wb + wn);
+    tau = (base->level_seconds * wb + tau * wn) / (wb + wn);
+  }
+  p->level_sd_db = sd > 40.0 ? 40.0 : sd;
+  p->level_seconds = tau > 3600.0 ? 3600.0 : tau;
+  p->seconds = wb + wn;
+}
+
+/* Learning ----------------------------------------------------------------*/
+
+int
+ps_room_learn_init(PsRoomLearn **out, double rate, unsigned channels)
+{
+  if (!out) {
+    return PS_ERR_ARG;
+  }
+  *out = NULL;
+  PsRoomLearn *l = (PsRoomLearn *)calloc(1, sizeof(PsRoomLearn));
+  if (!l) {
+    return PS_ERR_NOMEM;
+  }
+  l->rate = rate;
+  l->channels = channels;
+  int st = ps_room_stats_init(&l->stats, rate, channels);
+  const size_t coarse = coarse_size(rate);
+  for (unsigned c = 0; c < channels && !st; ++c) {
+    st = ps_noise_floor_init(&l->coarse[c], rate, coarse, COARSE_WINDOW);
+    if (!st) {
+      st = ps_noise_floor_init(&l->fine[c], rate, fine_size(rate), FINE_WINDOW);
+    }
+  }
+  if (!st) {
+    l->coarse_bins = coarse / 2 + 1;
+    l->bin_a = (double *)calloc(l->coarse_bins, sizeof(double));
+    l->bin_b = (double *)calloc(l->coarse_bins, sizeof(double));
+    l->bin_c = (double *)calloc(l->coarse_bins, sizeof(double));
+    l->cumulative = (double *)calloc(l->coarse_bins + 1, sizeof(double));
+    st = l->bin_a && l->bin_b && l->bin_c && l->cumulative ? PS_OK : PS_ERR_NOMEM;
+  }
+  if (st) {
+    ps_room_learn_free(&l);
+    return st;
+  }
+  l->stats->fine_bias = ps_noise_floor_bias(l->fine[0]);
+  l->bands_valid = ps_ltas_band_edges(rate, coarse, l->band_lo, l->band_hi);
+  const double bin_hz = rate / (double)coarse;
+  l->level_lo = (size_t)ceil(50.0 / bin_hz);
+  l->level_hi = (size_t)floor(fmin(16000.0, 0.45 * rate) / bin_hz);
+  l->level_frames = (size_t)lround(LEVEL_EVERY * rate / (double)(coarse / 4));
+  ps_room_learn_restart(l);
+  *out = l;
+  return PS_OK;
+}
+
+void
+ps_room_learn_free(PsRoomLearn **pl)
+{
+  if (!pl || !*pl) {
+    return;
+  }
+  PsRoomLearn *l = *pl;
+  for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+    ps_noise_floor_free(&l->coarse[c]);
+    ps_noise_floor_free(&l->fine[c]);
+  }
+  ps_room_stats_free(&l->stats);
+  free(l->bin_a);
+  free(l->bin_b);
+  free(l->bin_c);
+  free(l->cumulative);
+  free(l);
+  *pl = NULL;
+}
+
+void
+ps_room_learn_restart(PsRoomLearn *l)
+{
+  for (unsigned c = 0; c < l->channels; ++c) {
+    ps_noise_floor_reset(l->coarse[c]);
+    ps_noise_floor_reset(l->fine[c]);
+  }
+  l->level_count = 0;
+  l->level_sum = 0.0;
+  l->level_ok = true;
+  l->stats->lv_last = NAN;
+}
+
+void
+ps_room_learn_clear(PsRoomLearn *l)
+{
+  stats_clear(l->stats);
+  ps_room_learn_restart(l);
+}
+
+double
+ps_room_learn_seconds(const PsRoomLearn *l)
+{
+  return l->stats->seconds + l->stats->base.seconds;
+}
+
+const PsRoomStats *
+ps_room_learn_stats(const PsRoomLearn *l)
+{
+  return l->stats;
+}
+
+void
+ps_room_learn_set_profile(PsRoomLearn *l, const PsRoomProfile *p)
+{
+  stats_clear(l->stats);
+  l->stats->base = *p;
+  ps_room_learn_restart(l);
+}
+
+/* One coarse frame of every channel: floor, level, coherence. */
+static void
+coarse_frame(PsRoomLearn *l)
+{
+  PsRoomStats *s = l->stats;
+  if (!ps_noise_floor_settled(l->coarse[0])) {
+    return;
+  }
+  double bands[N];
+  bool at_floor = true;
+  double level = 0.0;
+  for (unsigned c = 0; c < l->channels; ++c) {
+    const float *est = ps_noise_floor_estimate(l->coarse[c]);
+    const float *per = ps_noise_floor_periodogram(l->coarse[c]);
+    double sum_est = 0.0, sum_per = 0.0;
+    for (size_t k = 0; k < l->coarse_bins; ++k) {
+      l->bin_a[k] = est[k];
+      if (k >= l->level_lo && k <= l->level_hi) {
+        sum_est += (double)est[k];
+        sum_per += (double)per[k];
+      }
+    }
+    ps_ltas_band_means(l->bin_a, l->coarse_bins, l->band_lo, l->band_hi, l->bands_valid,
+                       l->cumulative, bands);
+    for (size_t b = 0; b < l->bands_valid; ++b) {
+      s->floor_sum[c][b] += bands[b];
+    }
+    /* this frame holds nothing over the floor (no speech): 3 dB */
+    at_floor = at_floor && sum_per < 2.0 * sum_est;
+    l->level_ok = l->level_ok && sum_per < 4.0 * sum_est;
+    level += sum_per;
+  }
+  for (size_t b = 0; b < l->bands_valid; ++b) {
+    s->floor_n[b] += 1.0;
+  }
+  /* The floor's own level every LEVEL_EVERY, from what the frames hold
+     where they hold nothing else: an interval with a frame 6 dB over the
+     floor (speech) is a gap in the series. */
+  l->level_sum += level;
+  if (++l->level_count >= l->level_frames) {
+    const bool ok = l->level_ok && l->level_sum > 0.0;
+    const double x = ok ? 10.0 * log10(l->level_sum / (double)l->level_count) : 0.0;
+    l->level_count = 0;
+    l->level_sum = 0.0;
+    l->level_ok = true;
+    if (!ok) {
+      s->lv_last = NAN;
+      goto coherence;
+    }
+    s->lv_n += 1.0;
+    s->lv_sum += x;
+    s->lv_sum2 += x * x;
+    if (!isnan(s->lv_last)) {
+      s->lv_pairs += 1.0;
+      s->lv_cross += s->lv_last * x;
+      s->lv_a += s->lv_last;
+      s->lv_b += x;
+    }
+    s->lv_last = x;
+  }
+coherence:
+  if (l->channels == 2 && at_floor) {
+    const float *x = ps_noise_floor_spectrum(l->coarse[0]);
+    const float *y = ps_noise_floor_spectrum(l->coarse[1]);
+    for (size_t k = 0; k < l->coarse_bins; ++k) {
+      const double xr = x[2 * k], xi = x[2 * k + 1], yr = y[2 * k], yi = y[2 * k + 1];
+      l->bin_a[k] = xr * yr + xi * yi;
+      l->bin_b[k] = xr * xr + xi * xi;
+      l->bin_c[k] = yr * yr + yi * yi;
+    }
+    double *targets[3] = {s->coh_xy, s->coh_xx, s->coh_yy};
+    const double *sources[3] = {l->bin_a, l->bin_b, l->bin_c};
+    for (int i = 0; i < 3; ++i) {
+      ps_ltas_band_means(sources[i], l->coarse_bins, l->band_lo, l->band_hi, l->bands_valid,
+                         l->cumulative, bands);
+      for (size_t b = 0; b < l->bands_valid; ++b) {
+        targets[i][b] += bands[b];
+      }
+    }
+    s->coh_frames += 1.0;
+  }
+}
+
+static void
+fine_frame(PsRoomLearn *l)
+{
+  PsRoomStats *s = l->stats;
+  if (!ps_noise_floor_settled(l->fine[0])) {
+    return;
+  }
+  for (unsigned c = 0; c < l->channels; ++c) {
+    const float *m = ps_noise_floor_minimum(l->fine[c]);
+    double *sum = s->fine_sum[c];
+    for (size_t k = 0; k < s->fine_bins; ++k) {
+      sum[k] += (double)m[k];
+    }
+  }
+  s->fine_n += 1.0;
+  s->fine_seconds += (double)ps_noise_floor_hop(l->fine[0]) / l->rate;
+}
+
+/* Feeds the engines of one stage in step, channel by channel. */
+static void
+feed_stage(PsRoomLearn *l, PsNoiseFloor **stage, const float *const *in, size_t n,
+           void (*on_frame)(PsRoomLearn *))
+{
+  size_t done = 0;
+  while (done < n) {
+    bool frame = false, other = false;
+    const size_t used = ps_noise_floor_feed(stage[0], in[0] + done, n - done, &frame);
+    for (unsigned c = 1; c < l->channels; ++c) {
+      ps_noise_floor_feed(stage[c], in[c] + done, used, &other);
+    }
+    if (frame) {
+      on_frame(l);
+    }
+    done += used;
+  }
+}
+
+void
+ps_room_learn_process(PsRoomLearn *l, const float *const *in, size_t n)
+{
+  feed_stage(l, l->coarse, in, n, coarse_frame);
+  feed_stage(l, l->fine, in, n, fine_frame);
+  l->stats->seconds += (double)n / l->rate;
+}
