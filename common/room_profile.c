@@ -19,6 +19,7 @@
 #define TONE_MIN_HZ 20.0
 #define TONE_MAX_HZ 8000.0
 #define FINE_MIN_SECONDS 5.0 /* of new learning before its tones replace restored ones */
+#define LEVEL_SAMPLES 4096   /* the floor's level, the last 17 minutes of it */
 
 struct PsRoomStats {
   double rate;
@@ -32,9 +33,12 @@ struct PsRoomStats {
   double floor_n[N];
   double coh_xy[N], coh_xx[N], coh_yy[N];
   double coh_frames;
-  double lv_n, lv_sum, lv_sum2;            /* level samples, dB */
-  double lv_pairs, lv_cross, lv_a, lv_b;   /* sums of x[t-1] x[t], x[t-1], x[t] */
-  double lv_last;
+  /* the floor's level every LEVEL_EVERY where no speech was in it, dB;
+     follows: the sample right after the one before it (no gap between) */
+  float lv_x[LEVEL_SAMPLES];
+  unsigned char lv_follows[LEVEL_SAMPLES];
+  size_t lv_count, lv_head;
+  bool lv_last_ok;
   double seconds;
   /* fine spectrum (per bin of this rate): sum of the raw minimum */
   double *fine_sum[PS_ROOM_MAX_CHANNELS];
@@ -418,6 +422,64 @@ bridge_tones(double *density, const PsRoomTone *tones, unsigned n_tones, double 
   }
 }
 
+static int
+compare_floats(const void *a, const void *b)
+{
+  const float x = *(const float *)a, y = *(const float *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Robust spread and correlation time of the level samples: speech tails
+   that slipped into a speech-free interval are outliers on the high side,
+   so the spread is 1.4826 times the median absolute deviation, and pairs
+   with a value beyond three of those from the median are left out of the
+   correlation. */
+static void
+level_stats(const PsRoomStats *s, double *sd, double *tau)
+{
+  *sd = 0.0;
+  *tau = 0.0;
+  const size_t n = s->lv_count;
+  if (n < 16) {
+    return;
+  }
+  float sorted[LEVEL_SAMPLES];
+  memcpy(sorted, s->lv_x, n * sizeof(float));
+  qsort(sorted, n, sizeof(float), compare_floats);
+  const double median = (double)sorted[n / 2];
+  for (size_t i = 0; i < n; ++i) {
+    sorted[i] = fabsf(s->lv_x[i] - (float)median);
+  }
+  qsort(sorted, n, sizeof(float), compare_floats);
+  const double spread = 1.4826 * (double)sorted[n / 2];
+  *sd = spread;
+  if (spread <= 1e-3) {
+    return;
+  }
+  double cross = 0.0, power = 0.0;
+  size_t pairs = 0;
+  for (size_t i = 1; i < n; ++i) {
+    /* oldest first, in ring order */
+    const size_t at = (s->lv_head + LEVEL_SAMPLES - n + i) % LEVEL_SAMPLES;
+    const size_t before = (at + LEVEL_SAMPLES - 1) % LEVEL_SAMPLES;
+    if (!s->lv_follows[at]) {
+      continue;
+    }
+    const double a = (double)s->lv_x[before] - median, b = (double)s->lv_x[at] - median;
+    if (fabs(a) > 3.0 * spread || fabs(b) > 3.0 * spread) {
+      continue;
+    }
+    cross += a * b;
+    power += 0.5 * (a * a + b * b);
+    ++pairs;
+  }
+  if (pairs >= 8 && power > 0.0) {
+    double rho = cross / power;
+    rho = rho < 0.01 ? 0.01 : rho > 0.999 ? 0.999 : rho;
+    *tau = -LEVEL_EVERY / log(rho);
+  }
+}
+
 void
 ps_room_stats_profile(const PsRoomStats *s, PsRoomProfile *p)
 {
@@ -465,18 +527,8 @@ ps_room_stats_profile(const PsRoomStats *s, PsRoomProfile *p)
     p->coherence[b] = v > 1.0 ? 1.0 : v < -1.0 ? -1.0 : v;
   }
   double sd = 0.0, tau = 0.0;
-  if (s->lv_n >= 8.0) {
-    const double mean = s->lv_sum / s->lv_n;
-    const double var = s->lv_sum2 / s->lv_n - mean * mean;
-    sd = var > 0.0 ? sqrt(var) : 0.0;
-    if (s->lv_pairs >= 4.0 && var > 1e-6) {
-      const double ma = s->lv_a / s->lv_pairs, mb = s->lv_b / s->lv_pairs;
-      double rho = (s->lv_cross / s->lv_pairs - ma * mb) / var;
-      rho = rho < 0.01 ? 0.01 : rho > 0.999 ? 0.999 : rho;
-      tau = -LEVEL_EVERY / log(rho);
-    }
-  }
-  if (wb > 0.0 && s->lv_n < 8.0) {
+  level_stats(s, &sd, &tau);
+  if (wb > 0.0 && s->lv_count < 16) {
     sd = base->level_sd_db;
     tau = base->level_seconds;
   } else if (wb > 0.0) {
@@ -564,7 +616,7 @@ ps_room_learn_restart(PsRoomLearn *l)
   l->level_count = 0;
   l->level_sum = 0.0;
   l->level_ok = true;
-  l->stats->lv_last = NAN;
+  l->stats->lv_last_ok = false;
 }
 
 void
@@ -639,22 +691,14 @@ coarse_frame(PsRoomLearn *l)
     l->level_count = 0;
     l->level_sum = 0.0;
     l->level_ok = true;
-    if (!ok) {
-      s->lv_last = NAN;
-      goto coherence;
+    if (ok) {
+      s->lv_x[s->lv_head] = (float)x;
+      s->lv_follows[s->lv_head] = s->lv_last_ok;
+      s->lv_head = (s->lv_head + 1) % LEVEL_SAMPLES;
+      s->lv_count += s->lv_count < LEVEL_SAMPLES;
     }
-    s->lv_n += 1.0;
-    s->lv_sum += x;
-    s->lv_sum2 += x * x;
-    if (!isnan(s->lv_last)) {
-      s->lv_pairs += 1.0;
-      s->lv_cross += s->lv_last * x;
-      s->lv_a += s->lv_last;
-      s->lv_b += x;
-    }
-    s->lv_last = x;
+    s->lv_last_ok = ok;
   }
-coherence:
   if (l->channels == 2 && at_floor) {
     const float *x = ps_noise_floor_spectrum(l->coarse[0]);
     const float *y = ps_noise_floor_spectrum(l->coarse[1]);
