@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SMOOTHING 0.85f
+#define SMOOTHING 0.5f /* a 0.4 s pause brings a bin 40 dB down from speech */
 #define SUBWINDOWS 8
 /* Frames of white noise the bias is measured on, in windows. */
 #define CALIBRATION_WINDOWS 12

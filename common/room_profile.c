@@ -3,6 +3,7 @@
 
 #include "noise_floor.h"
 #include "ps_status.h"
+#include "speech.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -10,8 +11,11 @@
 #include <string.h>
 
 #define N PS_LTAS_BANDS
-#define COARSE_WINDOW 1.5 /* s, minimum statistics of the broadband floor */
-#define FINE_WINDOW 5.0   /* s, of the tone spectrum */
+#define COARSE_WINDOW 3.0 /* s, minimum statistics of the broadband floor */
+#define FINE_WINDOW 5.0   /* s (the fine engine's minima are not used) */
+#define FINE_SECONDS 0.3  /* fine frames of at least this: 16384 samples at 48 kHz */
+#define FINE_PENDING 8    /* fine frames waiting for their speech decisions */
+#define FINE_MARGIN 3     /* decisions each side of a fine frame that must be pauses */
 #define LEVEL_EVERY 0.25  /* s between samples of the floor's level */
 #define TONE_RATIO 2.5    /* 4 dB over the local median */
 #define TONE_NEIGHBOURS 16
@@ -20,6 +24,14 @@
 #define TONE_MAX_HZ 8000.0
 #define FINE_MIN_SECONDS 5.0 /* of new learning before its tones replace restored ones */
 #define LEVEL_SAMPLES 4096   /* the floor's level, the last 17 minutes of it */
+/* A window's minimum counts only when the speech detector saw a pause of
+   at least this long inside the window (seconds): a window all speech
+   holds the speech's own minimum, not the floor's. */
+#define COARSE_PAUSE 0.4
+#define COARSE_PENDING 16 /* coarse frames waiting for their decisions */
+/* Pause frames (in seconds of hop) from which their mean is the floor;
+   with fewer, the minimum statistics alone. */
+#define GATED_MIN_SECONDS 3.0
 
 struct PsRoomStats {
   double rate;
@@ -29,8 +41,11 @@ struct PsRoomStats {
   double fine_bias;
   double coarse_bin_hz;
   /* new learning, on the band grid */
-  double floor_sum[PS_ROOM_MAX_CHANNELS][N];
+  double floor_sum[PS_ROOM_MAX_CHANNELS][N]; /* minimum-statistics estimates */
   double floor_n[N];
+  double gated_sum[PS_ROOM_MAX_CHANNELS][N]; /* periodograms of frames in pauses */
+  double gated_n[N];
+  double gated_seconds;
   double coh_xy[N], coh_xx[N], coh_yy[N];
   double coh_frames;
   /* the floor's level every LEVEL_EVERY where no speech was in it, dB;
@@ -40,7 +55,8 @@ struct PsRoomStats {
   size_t lv_count, lv_head;
   bool lv_last_ok;
   double seconds;
-  /* fine spectrum (per bin of this rate): sum of the raw minimum */
+  /* fine spectrum (per bin of this rate): sum of the periodograms of the
+     frames that lie in pauses */
   double *fine_sum[PS_ROOM_MAX_CHANNELS];
   double fine_n;
   double fine_seconds;
@@ -51,6 +67,23 @@ struct PsRoomStats {
 struct PsRoomLearn {
   double rate;
   unsigned channels;
+  PsSpeech *speech;
+  uint64_t scanned;     /* decisions looked at */
+  uint64_t pause_run;   /* speech-free decisions in a row */
+  uint64_t coarse_pause_end; /* decision frame (+1) where the last long
+                                enough pause was seen */
+  /* coarse frames waiting for the decisions over them: band means of the
+     periodograms, and of the cross-spectra in stereo */
+  double (*coarse_pending)[PS_ROOM_MAX_CHANNELS + 3][N];
+  uint64_t coarse_pending_end[COARSE_PENDING];
+  size_t coarse_head, coarse_count;
+  size_t coarse_n_samples;
+  /* fine frames waiting for the decisions over them */
+  float *pending[FINE_PENDING][PS_ROOM_MAX_CHANNELS];
+  uint64_t pending_end[FINE_PENDING]; /* sample after the frame */
+  size_t pending_head, pending_count;
+  size_t fine_n_samples;
+  uint64_t samples;     /* since restart */
   PsNoiseFloor *coarse[PS_ROOM_MAX_CHANNELS];
   PsNoiseFloor *fine[PS_ROOM_MAX_CHANNELS];
   double band_lo[N], band_hi[N];
@@ -199,7 +232,7 @@ static size_t
 fine_size(double rate)
 {
   size_t n = 4096;
-  while ((double)n < 0.6 * rate && n < 65536) {
+  while ((double)n < FINE_SECONDS * rate && n < 65536) {
     n *= 2;
   }
   return n;
@@ -321,28 +354,32 @@ find_tones(const PsRoomStats *s, PsRoomTone *tones)
   const size_t bins = s->fine_bins;
   const double bin_hz = s->fine_bin_hz;
   const double n = s->fine_n;
-  const size_t k_lo = (size_t)ceil(TONE_MIN_HZ / bin_hz) + TONE_NEIGHBOURS;
+  size_t k_lo = (size_t)ceil(TONE_MIN_HZ / bin_hz);
+  k_lo = k_lo > 3 ? k_lo : 3;
   size_t k_hi = (size_t)floor(fmin(TONE_MAX_HZ, 0.45 * s->rate) / bin_hz);
   k_hi = k_hi + TONE_NEIGHBOURS + 1 < bins ? k_hi : bins - TONE_NEIGHBOURS - 2;
   unsigned count = 0;
   double strength[PS_ROOM_MAX_TONES];
   for (size_t k = k_lo; k <= k_hi; ++k) {
     /* channel mean of the raw minimum around k */
+    /* the neighbourhood, shifted up against the lowest bins */
+    const size_t w0 = k > TONE_NEIGHBOURS ? k - TONE_NEIGHBOURS : 1;
+    const size_t ci = k - w0; /* where k is in it */
     double m[2 * TONE_NEIGHBOURS + 1];
     for (size_t j = 0; j < 2 * TONE_NEIGHBOURS + 1; ++j) {
       double v = 0.0;
       for (unsigned c = 0; c < s->channels; ++c) {
-        v += s->fine_sum[c][k - TONE_NEIGHBOURS + j];
+        v += s->fine_sum[c][w0 + j];
       }
       m[j] = v / (n * s->channels);
     }
-    const double centre = m[TONE_NEIGHBOURS];
+    const double centre = m[ci];
     if (!(centre > 0.0)) {
       continue;
     }
     bool peak = true;
-    for (int d = 1; d <= 2 && peak; ++d) {
-      peak = centre >= m[TONE_NEIGHBOURS - d] && centre > m[TONE_NEIGHBOURS + d];
+    for (size_t d = 1; d <= 2 && peak; ++d) {
+      peak = (ci < d || centre >= m[ci - d]) && centre > m[ci + d];
     }
     if (!peak) {
       continue;
@@ -352,8 +389,7 @@ find_tones(const PsRoomStats *s, PsRoomTone *tones)
       continue;
     }
     /* frequency: parabola through the log spectrum at k - 1, k, k + 1 */
-    const double a = log(m[TONE_NEIGHBOURS - 1] + 1e-30), b = log(centre),
-                 c3 = log(m[TONE_NEIGHBOURS + 1] + 1e-30);
+    const double a = log(m[ci - 1] + 1e-30), b = log(centre), c3 = log(m[ci + 1] + 1e-30);
     const double den = a - 2.0 * b + c3;
     double delta = den < 0.0 ? 0.5 * (a - c3) / den : 0.0;
     delta = delta > 0.5 ? 0.5 : delta < -0.5 ? -0.5 : delta;
@@ -364,12 +400,12 @@ find_tones(const PsRoomStats *s, PsRoomTone *tones)
     for (unsigned ch = 0; ch < s->channels; ++ch) {
       double v[2 * TONE_NEIGHBOURS + 1];
       for (size_t j = 0; j < 2 * TONE_NEIGHBOURS + 1; ++j) {
-        v[j] = s->fine_sum[ch][k - TONE_NEIGHBOURS + j] / n;
+        v[j] = s->fine_sum[ch][w0 + j] / n;
       }
       const double floor_here = median(v, 2 * TONE_NEIGHBOURS + 1);
       double p = 0.0;
-      for (int d = -TONE_LOBE; d <= TONE_LOBE; ++d) {
-        const double excess = v[TONE_NEIGHBOURS + d] - floor_here;
+      for (size_t j = ci >= TONE_LOBE ? ci - TONE_LOBE : 0; j <= ci + TONE_LOBE; ++j) {
+        const double excess = v[j] - floor_here;
         p += excess > 0.0 ? excess : 0.0;
       }
       tone.power[ch] = p * bin_hz;
@@ -500,15 +536,20 @@ ps_room_stats_profile(const PsRoomStats *s, PsRoomProfile *p)
   }
   for (unsigned c = 0; c < s->channels; ++c) {
     double fresh[N];
+    /* the mean of the frames in pauses when there are enough of them, else
+       the minimum statistics, which need only short gaps in each band */
+    const bool gated = s->gated_seconds >= GATED_MIN_SECONDS;
+    const double *sum = gated ? s->gated_sum[c] : s->floor_sum[c];
+    const double *count = gated ? s->gated_n : s->floor_n;
     for (size_t b = 0; b < N; ++b) {
-      fresh[b] = s->floor_n[b] > 0.0 ? s->floor_sum[c][b] / s->floor_n[b] : 0.0;
+      fresh[b] = count[b] > 0.0 ? sum[b] / count[b] : 0.0;
     }
     /* the coarse analysis spreads a tone over its main lobe, +-2 bins */
     bridge_tones(fresh, p->tones, p->n_tones, 2.5 * s->coarse_bin_hz);
     const unsigned bc = c < base->channels ? c : 0;
     for (size_t b = 0; b < N; ++b) {
       const double old = base->density[bc][b];
-      const bool has_new = s->floor_n[b] > 0.0, has_old = wb > 0.0 && old > 0.0;
+      const bool has_new = fresh[b] > 0.0, has_old = wb > 0.0 && old > 0.0;
       p->density[c][b] = has_new && has_old ? (old * wb + fresh[b] * wn) / (wb + wn)
                          : has_new          ? fresh[b]
                          : has_old          ? old
@@ -557,6 +598,9 @@ ps_room_learn_init(PsRoomLearn **out, double rate, unsigned channels)
   l->channels = channels;
   int st = ps_room_stats_init(&l->stats, rate, channels);
   const size_t coarse = coarse_size(rate);
+  if (!st) {
+    st = ps_speech_init(&l->speech, rate, channels);
+  }
   for (unsigned c = 0; c < channels && !st; ++c) {
     st = ps_noise_floor_init(&l->coarse[c], rate, coarse, COARSE_WINDOW);
     if (!st) {
@@ -576,6 +620,22 @@ ps_room_learn_init(PsRoomLearn **out, double rate, unsigned channels)
     return st;
   }
   l->stats->fine_bias = ps_noise_floor_bias(l->fine[0]);
+  l->fine_n_samples = fine_size(rate);
+  l->coarse_n_samples = coarse;
+  l->coarse_pending = calloc(COARSE_PENDING, sizeof(*l->coarse_pending));
+  if (!l->coarse_pending) {
+    ps_room_learn_free(&l);
+    return PS_ERR_NOMEM;
+  }
+  for (size_t i = 0; i < FINE_PENDING && !st; ++i) {
+    for (unsigned c = 0; c < channels; ++c) {
+      l->pending[i][c] = (float *)calloc(l->stats->fine_bins, sizeof(float));
+      if (!l->pending[i][c]) {
+        ps_room_learn_free(&l);
+        return PS_ERR_NOMEM;
+      }
+    }
+  }
   l->bands_valid = ps_ltas_band_edges(rate, coarse, l->band_lo, l->band_hi);
   const double bin_hz = rate / (double)coarse;
   l->level_lo = (size_t)ceil(50.0 / bin_hz);
@@ -598,6 +658,13 @@ ps_room_learn_free(PsRoomLearn **pl)
     ps_noise_floor_free(&l->fine[c]);
   }
   ps_room_stats_free(&l->stats);
+  ps_speech_free(&l->speech);
+  free(l->coarse_pending);
+  for (size_t i = 0; i < FINE_PENDING; ++i) {
+    for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+      free(l->pending[i][c]);
+    }
+  }
   free(l->bin_a);
   free(l->bin_b);
   free(l->bin_c);
@@ -613,6 +680,13 @@ ps_room_learn_restart(PsRoomLearn *l)
     ps_noise_floor_reset(l->coarse[c]);
     ps_noise_floor_reset(l->fine[c]);
   }
+  ps_speech_reset(l->speech);
+  l->scanned = 0;
+  l->pause_run = 0;
+  l->coarse_pause_end = 0;
+  l->pending_head = l->pending_count = 0;
+  l->coarse_head = l->coarse_count = 0;
+  l->samples = 0;
   l->level_count = 0;
   l->level_sum = 0.0;
   l->level_ok = true;
@@ -646,16 +720,82 @@ ps_room_learn_set_profile(PsRoomLearn *l, const PsRoomProfile *p)
   ps_room_learn_restart(l);
 }
 
-/* One coarse frame of every channel: floor, level, coherence. */
+/* Whether the window of `stage` that ends now held a pause that ended at
+   decision frame pause_end (+1). */
+static bool
+window_has_pause(const PsRoomLearn *l, const PsNoiseFloor *stage, uint64_t pause_end,
+                 double window)
+{
+  if (!pause_end) {
+    return false;
+  }
+  const double now = (double)l->samples / l->rate * PS_SPEECH_FRAME_RATE;
+  /* the sub-window minima reach back between 7/8 of the window and all of
+     it; and a pause ends its smoothing a few frames after it ends */
+  const double reach = (0.85 * window - 0.1) * PS_SPEECH_FRAME_RATE;
+  (void)stage;
+  return now - (double)pause_end < reach;
+}
+
+/* Follows the speech detector's decisions: where the last long pauses were. */
+static void
+scan_decisions(PsRoomLearn *l)
+{
+  const uint64_t decided = ps_speech_frames(l->speech);
+  const uint64_t coarse_run = (uint64_t)(COARSE_PAUSE * PS_SPEECH_FRAME_RATE);
+  for (; l->scanned < decided; ++l->scanned) {
+    const bool speech = ps_speech_decision(l->speech, l->scanned, NULL);
+    l->pause_run = speech ? 0 : l->pause_run + 1;
+    if (l->pause_run >= coarse_run) {
+      l->coarse_pause_end = l->scanned + 1;
+    }
+  }
+}
+
+/* One coarse frame of every channel: the minimum-statistics floor and the
+   level; the periodograms wait for the decisions. */
 static void
 coarse_frame(PsRoomLearn *l)
 {
   PsRoomStats *s = l->stats;
-  if (!ps_noise_floor_settled(l->coarse[0])) {
+  double bands[N];
+  /* the frame's band powers (and cross-spectra) until its decisions come */
+  if (l->coarse_count == COARSE_PENDING) {
+    l->coarse_head = (l->coarse_head + 1) % COARSE_PENDING;
+    --l->coarse_count;
+  }
+  const size_t at = (l->coarse_head + l->coarse_count) % COARSE_PENDING;
+  double(*slot)[N] = l->coarse_pending[at];
+  for (unsigned c = 0; c < l->channels; ++c) {
+    const float *per = ps_noise_floor_periodogram(l->coarse[c]);
+    for (size_t k = 0; k < l->coarse_bins; ++k) {
+      l->bin_a[k] = per[k];
+    }
+    ps_ltas_band_means(l->bin_a, l->coarse_bins, l->band_lo, l->band_hi, l->bands_valid,
+                       l->cumulative, slot[c]);
+  }
+  if (l->channels == 2) {
+    const float *x = ps_noise_floor_spectrum(l->coarse[0]);
+    const float *y = ps_noise_floor_spectrum(l->coarse[1]);
+    for (size_t k = 0; k < l->coarse_bins; ++k) {
+      const double xr = x[2 * k], xi = x[2 * k + 1], yr = y[2 * k], yi = y[2 * k + 1];
+      l->bin_a[k] = xr * yr + xi * yi;
+      l->bin_b[k] = xr * xr + xi * xi;
+      l->bin_c[k] = yr * yr + yi * yi;
+    }
+    const double *sources[3] = {l->bin_a, l->bin_b, l->bin_c};
+    for (int i = 0; i < 3; ++i) {
+      ps_ltas_band_means(sources[i], l->coarse_bins, l->band_lo, l->band_hi, l->bands_valid,
+                         l->cumulative, slot[PS_ROOM_MAX_CHANNELS + i]);
+    }
+  }
+  l->coarse_pending_end[at] = l->samples;
+  ++l->coarse_count;
+
+  if (!ps_noise_floor_settled(l->coarse[0]) ||
+      !window_has_pause(l, l->coarse[0], l->coarse_pause_end, COARSE_WINDOW)) {
     return;
   }
-  double bands[N];
-  bool at_floor = true;
   double level = 0.0;
   for (unsigned c = 0; c < l->channels; ++c) {
     const float *est = ps_noise_floor_estimate(l->coarse[c]);
@@ -673,8 +813,6 @@ coarse_frame(PsRoomLearn *l)
     for (size_t b = 0; b < l->bands_valid; ++b) {
       s->floor_sum[c][b] += bands[b];
     }
-    /* this frame holds nothing over the floor (no speech): 3 dB */
-    at_floor = at_floor && sum_per < 2.0 * sum_est;
     l->level_ok = l->level_ok && sum_per < 4.0 * sum_est;
     level += sum_per;
   }
@@ -699,69 +837,153 @@ coarse_frame(PsRoomLearn *l)
     }
     s->lv_last_ok = ok;
   }
-  if (l->channels == 2 && at_floor) {
-    const float *x = ps_noise_floor_spectrum(l->coarse[0]);
-    const float *y = ps_noise_floor_spectrum(l->coarse[1]);
-    for (size_t k = 0; k < l->coarse_bins; ++k) {
-      const double xr = x[2 * k], xi = x[2 * k + 1], yr = y[2 * k], yi = y[2 * k + 1];
-      l->bin_a[k] = xr * yr + xi * yi;
-      l->bin_b[k] = xr * xr + xi * xi;
-      l->bin_c[k] = yr * yr + yi * yi;
+}
+
+/* Whether every decision over [end - length, end) and FINE_MARGIN either
+   side is a pause; -1 while they are not all known. */
+static int
+in_pause(const PsRoomLearn *l, uint64_t end, size_t length)
+{
+  if (end < length) {
+    return 0; /* reaches before the start */
+  }
+  const double per_sample = PS_SPEECH_FRAME_RATE / l->rate;
+  const uint64_t first = (uint64_t)floor((double)(end - length) * per_sample);
+  const uint64_t last = (uint64_t)floor((double)(end - 1) * per_sample) + FINE_MARGIN;
+  if (ps_speech_frames(l->speech) <= last) {
+    return -1;
+  }
+  for (uint64_t f = first > FINE_MARGIN ? first - FINE_MARGIN : 0; f <= last; ++f) {
+    if (ps_speech_decision(l->speech, f, NULL)) {
+      return 0;
     }
-    double *targets[3] = {s->coh_xy, s->coh_xx, s->coh_yy};
-    const double *sources[3] = {l->bin_a, l->bin_b, l->bin_c};
-    for (int i = 0; i < 3; ++i) {
-      ps_ltas_band_means(sources[i], l->coarse_bins, l->band_lo, l->band_hi, l->bands_valid,
-                         l->cumulative, bands);
+  }
+  return 1;
+}
+
+/* Adds the waiting coarse frames that lie in a pause, once decided. */
+static void
+sort_coarse(PsRoomLearn *l)
+{
+  PsRoomStats *s = l->stats;
+  while (l->coarse_count) {
+    const size_t at = l->coarse_head;
+    const int pause = in_pause(l, l->coarse_pending_end[at], l->coarse_n_samples);
+    if (pause < 0) {
+      break;
+    }
+    if (pause) {
+      double(*slot)[N] = l->coarse_pending[at];
+      for (unsigned c = 0; c < l->channels; ++c) {
+        for (size_t b = 0; b < l->bands_valid; ++b) {
+          s->gated_sum[c][b] += slot[c][b];
+        }
+      }
       for (size_t b = 0; b < l->bands_valid; ++b) {
-        targets[i][b] += bands[b];
+        s->gated_n[b] += 1.0;
+      }
+      s->gated_seconds += (double)(l->coarse_n_samples / 4) / l->rate;
+      if (l->channels == 2) {
+        double *targets[3] = {s->coh_xy, s->coh_xx, s->coh_yy};
+        for (int i = 0; i < 3; ++i) {
+          for (size_t b = 0; b < l->bands_valid; ++b) {
+            targets[i][b] += slot[PS_ROOM_MAX_CHANNELS + i][b];
+          }
+        }
+        s->coh_frames += 1.0;
       }
     }
-    s->coh_frames += 1.0;
+    l->coarse_head = (l->coarse_head + 1) % COARSE_PENDING;
+    --l->coarse_count;
   }
 }
 
+/* A fine frame waits for the decisions over it. */
 static void
 fine_frame(PsRoomLearn *l)
 {
-  PsRoomStats *s = l->stats;
-  if (!ps_noise_floor_settled(l->fine[0])) {
-    return;
+  if (l->pending_count == FINE_PENDING) { /* decisions late: drop the oldest */
+    l->pending_head = (l->pending_head + 1) % FINE_PENDING;
+    --l->pending_count;
   }
+  const size_t at = (l->pending_head + l->pending_count) % FINE_PENDING;
   for (unsigned c = 0; c < l->channels; ++c) {
-    const float *m = ps_noise_floor_minimum(l->fine[c]);
-    double *sum = s->fine_sum[c];
-    for (size_t k = 0; k < s->fine_bins; ++k) {
-      sum[k] += (double)m[k];
-    }
+    memcpy(l->pending[at][c], ps_noise_floor_periodogram(l->fine[c]),
+           l->stats->fine_bins * sizeof(float));
   }
-  s->fine_n += 1.0;
-  s->fine_seconds += (double)ps_noise_floor_hop(l->fine[0]) / l->rate;
+  l->pending_end[at] = l->samples;
+  ++l->pending_count;
 }
 
-/* Feeds the engines of one stage in step, channel by channel. */
+/* Adds the waiting fine frames that lie in a pause, once decided. */
 static void
-feed_stage(PsRoomLearn *l, PsNoiseFloor **stage, const float *const *in, size_t n,
-           void (*on_frame)(PsRoomLearn *))
+sort_fine(PsRoomLearn *l)
+{
+  PsRoomStats *s = l->stats;
+  while (l->pending_count) {
+    const size_t at = l->pending_head;
+    const int pause = in_pause(l, l->pending_end[at], l->fine_n_samples);
+    if (pause < 0) {
+      break;
+    }
+    if (pause) {
+      for (unsigned c = 0; c < l->channels; ++c) {
+        const float *per = l->pending[at][c];
+        double *sum = s->fine_sum[c];
+        for (size_t k = 0; k < s->fine_bins; ++k) {
+          sum[k] += (double)per[k];
+        }
+      }
+      s->fine_n += 1.0;
+      s->fine_seconds += (double)ps_noise_floor_hop(l->fine[0]) / l->rate;
+    }
+    l->pending_head = (l->pending_head + 1) % FINE_PENDING;
+    --l->pending_count;
+  }
+}
+
+/* Feeds the engines of one stage in step, channel by channel, n samples
+   from `offset` of the block; l->samples is the block's start. */
+static void
+feed_stage(PsRoomLearn *l, PsNoiseFloor **stage, const float *const *in, size_t offset,
+           size_t n, uint64_t block_start, void (*on_frame)(PsRoomLearn *))
 {
   size_t done = 0;
   while (done < n) {
     bool frame = false, other = false;
-    const size_t used = ps_noise_floor_feed(stage[0], in[0] + done, n - done, &frame);
+    const size_t used =
+      ps_noise_floor_feed(stage[0], in[0] + offset + done, n - done, &frame);
     for (unsigned c = 1; c < l->channels; ++c) {
-      ps_noise_floor_feed(stage[c], in[c] + done, used, &other);
-    }
-    if (frame) {
-      on_frame(l);
+      ps_noise_floor_feed(stage[c], in[c] + offset + done, used, &other);
     }
     done += used;
+    if (frame) {
+      l->samples = block_start + offset + done;
+      on_frame(l);
+    }
   }
 }
 
 void
 ps_room_learn_process(PsRoomLearn *l, const float *const *in, size_t n)
 {
-  feed_stage(l, l->coarse, in, n, coarse_frame);
-  feed_stage(l, l->fine, in, n, fine_frame);
+  /* in pieces of 10 ms: the decisions stay abreast of the frames */
+  const size_t piece = (size_t)(l->rate / PS_SPEECH_FRAME_RATE);
+  const uint64_t start = l->samples;
+  for (size_t done = 0; done < n;) {
+    const size_t m = n - done < piece ? n - done : piece;
+    const float *part[PS_ROOM_MAX_CHANNELS];
+    for (unsigned c = 0; c < l->channels; ++c) {
+      part[c] = in[c] + done;
+    }
+    ps_speech_process(l->speech, part, m);
+    scan_decisions(l);
+    feed_stage(l, l->coarse, in, done, m, start, coarse_frame);
+    feed_stage(l, l->fine, in, done, m, start, fine_frame);
+    sort_coarse(l);
+    sort_fine(l);
+    done += m;
+  }
+  l->samples = start + n;
   l->stats->seconds += (double)n / l->rate;
 }

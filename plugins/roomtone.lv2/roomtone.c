@@ -1,0 +1,583 @@
+/* Postsync room tone: LV2 glue around the core's room_profile (learning
+   from the sidechain) and room_fill (generating under the main input).
+
+   Two variants (mono, stereo) share the binary.  The dialogue track comes
+   in on the main inputs, the production audio to learn from on the
+   sidechain inputs.
+
+   Threads.  run() and work_response() run on the audio thread: run()
+   learns and generates; every second of learning (and when learning
+   stops, or on clear) it copies the learner's statistics and asks the
+   worker for a profile.  work() turns the copy into a profile and prepares
+   the generator's next shape; work_response() makes it current (its tones
+   crossfaded in).  Without a worker the same happens inline in run(), at
+   most once a second.  restore() (instantiation class) prepares and
+   commits at once, so a reopened session generates the saved tone from its
+   first sample.
+
+   The tone is a function of the seed and of the absolute position: the
+   host's transport position (time:Position, time:frame) when it sends
+   one, else the samples run since activation. */
+#include "ps_status.h"
+#include "room_fill.h"
+#include "room_profile.h"
+
+#include <lv2/atom/atom.h>
+#include <lv2/atom/util.h>
+#include <lv2/core/lv2.h>
+#include <lv2/core/lv2_util.h>
+#include <lv2/state/state.h>
+#include <lv2/time/time.h>
+#include <lv2/urid/urid.h>
+#include <lv2/worker/worker.h>
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ROOMTONE_URI "urn:postsync:roomtone"
+#define PROFILE_URI ROOMTONE_URI "#profile"
+
+typedef enum {
+  PORT_LEARN = 0,
+  PORT_CLEAR,
+  PORT_MODE,
+  PORT_LEVEL,
+  PORT_SEED,
+  PORT_FLOOR_DB,
+  PORT_LEARNED_SECONDS,
+  PORT_TONES,
+  PORT_CONTROL,
+  PORT_AUDIO /* main inputs, then sidechain inputs, then outputs */
+} PortIndex;
+
+#define MAX_CHANNELS 2
+/* While learning, a new profile at most this often (seconds of audio). */
+#define PROFILE_EVERY 1.0
+
+#define BLOB_MAGIC "PSRP"
+#define BLOB_VERSION 1u
+#define BLOB_HEADER 16
+#define BLOB_BYTES (BLOB_HEADER + PS_ROOM_PROFILE_BYTES)
+
+typedef struct {
+  LV2_URID atom_Chunk;
+  LV2_URID atom_Blank;
+  LV2_URID atom_Object;
+  LV2_URID atom_Long;
+  LV2_URID atom_Float;
+  LV2_URID atom_Double;
+  LV2_URID time_Position;
+  LV2_URID time_frame;
+  LV2_URID time_speed;
+  LV2_URID profile;
+} Uris;
+
+typedef struct {
+  uint32_t generation;
+} Request;
+
+typedef struct {
+  const float *learn;
+  const float *clear;
+  const float *mode;
+  const float *level;
+  const float *seed;
+  float *floor_db;
+  float *learned_seconds;
+  float *tones;
+  const LV2_Atom_Sequence *control;
+  const float *in[MAX_CHANNELS];
+  const float *sidechain[MAX_CHANNELS];
+  float *out[MAX_CHANNELS];
+
+  unsigned channels;
+  double rate;
+  Uris uris;
+  LV2_URID_Map *map;
+  LV2_Worker_Schedule *schedule; /* NULL: profiles are made inline */
+
+  PsRoomLearn *learner;
+  PsRoomFill *fill;
+  /* job: the audio thread leaves them alone while a job is out */
+  PsRoomStats *snapshot;
+  PsRoomProfile job_profile;
+  bool job_out;
+  uint32_t generation;
+  bool dirty;
+  double since_profile;
+
+  PsRoomProfile profile; /* in effect */
+  /* what save() stores, published under a sequence lock (odd: writing) */
+  PsRoomProfile published;
+  atomic_uint published_seq;
+
+  int64_t position;
+  bool was_learning;
+  float last_clear;
+  float sc_zero[256];
+} RoomTone;
+
+typedef struct {
+  const char *uri;
+  unsigned channels;
+} Variant;
+
+static const Variant variants[] = {
+  {ROOMTONE_URI "#mono", 1},
+  {ROOMTONE_URI "#stereo", 2},
+};
+
+static float
+port_value(const float *port, float fallback)
+{
+  return port && isfinite(*port) ? *port : fallback;
+}
+
+static void
+cleanup(LV2_Handle instance)
+{
+  RoomTone *self = (RoomTone *)instance;
+  ps_room_learn_free(&self->learner);
+  ps_room_fill_free(&self->fill);
+  ps_room_stats_free(&self->snapshot);
+  free(self);
+}
+
+/* Instantiation thread: all allocation happens here. */
+static LV2_Handle
+instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_path,
+            const LV2_Feature *const *features)
+{
+  const Variant *variant = NULL;
+  for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); ++i) {
+    if (!strcmp(descriptor->URI, variants[i].uri)) {
+      variant = &variants[i];
+    }
+  }
+  if (!variant || !(rate >= 22050.0 && rate <= 192000.0)) {
+    return NULL;
+  }
+  RoomTone *self = (RoomTone *)calloc(1, sizeof(RoomTone));
+  if (!self) {
+    return NULL;
+  }
+  self->channels = variant->channels;
+  self->rate = rate;
+  lv2_features_query(features, LV2_URID__map, &self->map, false, LV2_WORKER__schedule,
+                     &self->schedule, false, NULL);
+  if (self->map) {
+    LV2_URID_Map *m = self->map;
+    self->uris.atom_Chunk = m->map(m->handle, LV2_ATOM__Chunk);
+    self->uris.atom_Blank = m->map(m->handle, LV2_ATOM__Blank);
+    self->uris.atom_Object = m->map(m->handle, LV2_ATOM__Object);
+    self->uris.atom_Long = m->map(m->handle, LV2_ATOM__Long);
+    self->uris.atom_Float = m->map(m->handle, LV2_ATOM__Float);
+    self->uris.atom_Double = m->map(m->handle, LV2_ATOM__Double);
+    self->uris.time_Position = m->map(m->handle, LV2_TIME__Position);
+    self->uris.time_frame = m->map(m->handle, LV2_TIME__frame);
+    self->uris.time_speed = m->map(m->handle, LV2_TIME__speed);
+    self->uris.profile = m->map(m->handle, PROFILE_URI);
+  }
+  int st = ps_room_learn_init(&self->learner, rate, self->channels);
+  if (!st) {
+    st = ps_room_fill_init(&self->fill, rate, self->channels);
+  }
+  if (!st) {
+    st = ps_room_stats_init(&self->snapshot, rate, self->channels);
+  }
+  if (st) {
+    cleanup((LV2_Handle)self);
+    return NULL;
+  }
+  self->profile.channels = self->channels;
+  self->published = self->profile;
+  return (LV2_Handle)self;
+}
+
+static void
+connect_port(LV2_Handle instance, uint32_t port, void *data)
+{
+  RoomTone *self = (RoomTone *)instance;
+  switch ((PortIndex)port) {
+  case PORT_LEARN:
+    self->learn = (const float *)data;
+    return;
+  case PORT_CLEAR:
+    self->clear = (const float *)data;
+    return;
+  case PORT_MODE:
+    self->mode = (const float *)data;
+    return;
+  case PORT_LEVEL:
+    self->level = (const float *)data;
+    return;
+  case PORT_SEED:
+    self->seed = (const float *)data;
+    return;
+  case PORT_FLOOR_DB:
+    self->floor_db = (float *)data;
+    return;
+  case PORT_LEARNED_SECONDS:
+    self->learned_seconds = (float *)data;
+    return;
+  case PORT_TONES:
+    self->tones = (float *)data;
+    return;
+  case PORT_CONTROL:
+    self->control = (const LV2_Atom_Sequence *)data;
+    return;
+  case PORT_AUDIO:
+    break;
+  }
+  const uint32_t a = port - PORT_AUDIO, ch = self->channels;
+  if (a < ch) {
+    self->in[a] = (const float *)data;
+  } else if (a < 2 * ch) {
+    self->sidechain[a - ch] = (const float *)data;
+  } else if (a < 3 * ch) {
+    self->out[a - 2 * ch] = (float *)data;
+  }
+}
+
+/* The profile in effect, copied for save().  Audio thread (or restore). */
+static void
+publish(RoomTone *self)
+{
+  const unsigned seq = atomic_load_explicit(&self->published_seq, memory_order_relaxed);
+  atomic_store_explicit(&self->published_seq, seq + 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+  self->published = self->profile;
+  atomic_store_explicit(&self->published_seq, seq + 2, memory_order_release);
+}
+
+/* Worker thread (or inline): the profile of the snapshot, and the
+   generator's next shape. */
+static void
+make_profile(RoomTone *self)
+{
+  ps_room_stats_profile(self->snapshot, &self->job_profile);
+  ps_room_fill_prepare(self->fill, &self->job_profile);
+}
+
+/* Audio thread: puts the prepared profile in effect. */
+static void
+take_profile(RoomTone *self)
+{
+  ps_room_fill_commit(self->fill);
+  self->profile = self->job_profile;
+  publish(self);
+}
+
+static void
+request_profile(RoomTone *self)
+{
+  if (self->job_out) {
+    return; /* asked again when the answer comes */
+  }
+  ps_room_stats_copy(self->snapshot, ps_room_learn_stats(self->learner));
+  self->dirty = false;
+  self->since_profile = 0.0;
+  ++self->generation;
+  if (self->schedule) {
+    const Request req = {self->generation};
+    self->job_out = true;
+    if (self->schedule->schedule_work(self->schedule->handle, sizeof(req), &req) !=
+        LV2_WORKER_SUCCESS) {
+      self->job_out = false;
+      self->dirty = true;
+    }
+    return;
+  }
+  make_profile(self);
+  take_profile(self);
+}
+
+static LV2_Worker_Status
+work(LV2_Handle instance, LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle,
+     uint32_t size, const void *data)
+{
+  RoomTone *self = (RoomTone *)instance;
+  Request req;
+  if (size != sizeof(req)) {
+    return LV2_WORKER_ERR_UNKNOWN;
+  }
+  memcpy(&req, data, sizeof(req));
+  make_profile(self);
+  return respond(handle, sizeof(req), &req);
+}
+
+static LV2_Worker_Status
+work_response(LV2_Handle instance, uint32_t size, const void *body)
+{
+  RoomTone *self = (RoomTone *)instance;
+  Request r;
+  if (size != sizeof(r)) {
+    return LV2_WORKER_ERR_UNKNOWN;
+  }
+  memcpy(&r, body, sizeof(r));
+  self->job_out = false;
+  if (r.generation == self->generation) {
+    take_profile(self);
+  } else {
+    self->dirty = true; /* a restore came in between: its profile next */
+  }
+  return LV2_WORKER_SUCCESS;
+}
+
+static void
+activate(LV2_Handle instance)
+{
+  RoomTone *self = (RoomTone *)instance;
+  ps_room_fill_reset(self->fill);
+  ps_room_learn_restart(self->learner);
+  self->position = 0;
+}
+
+/* Learns from the sidechain and generates over [from, from + n). */
+static void
+process(RoomTone *self, uint32_t from, uint32_t n, bool learn, PsRoomMode mode, double level_db,
+        uint64_t seed)
+{
+  if (!n) {
+    return;
+  }
+  if (learn) {
+    const float *sc[MAX_CHANNELS];
+    for (uint32_t done = 0; done < n;) {
+      const uint32_t m = n - done < 256 ? n - done : 256;
+      for (unsigned c = 0; c < self->channels; ++c) {
+        sc[c] = self->sidechain[c] ? self->sidechain[c] + from + done : self->sc_zero;
+      }
+      ps_room_learn_process(self->learner, sc, m);
+      done += m;
+    }
+  }
+  const float *in[MAX_CHANNELS];
+  float *out[MAX_CHANNELS];
+  for (unsigned c = 0; c < self->channels; ++c) {
+    in[c] = self->in[c] + from;
+    out[c] = self->out[c] + from;
+  }
+  ps_room_fill_process(self->fill, in, out, n, self->position, mode, level_db, seed);
+  self->position += n;
+}
+
+/* The transport's frame, when the object is a time:Position with one. */
+static bool
+read_frame(const RoomTone *self, const LV2_Atom_Object *obj, int64_t *frame)
+{
+  const LV2_Atom *f = NULL, *speed = NULL;
+  lv2_atom_object_get(obj, self->uris.time_frame, &f, self->uris.time_speed, &speed, 0);
+  if (speed && speed->type == self->uris.atom_Float &&
+      ((const LV2_Atom_Float *)speed)->body == 0.0f) {
+    return false; /* stopped: the position does not move; keep counting */
+  }
+  if (f && f->type == self->uris.atom_Long) {
+    *frame = ((const LV2_Atom_Long *)f)->body;
+    return true;
+  }
+  return false;
+}
+
+/* Audio thread: no allocation, lock or I/O. */
+static void
+run(LV2_Handle instance, uint32_t n_samples)
+{
+  RoomTone *self = (RoomTone *)instance;
+  const float clear = port_value(self->clear, 0.0f);
+  if (clear > 0.5f && !(self->last_clear > 0.5f)) {
+    ps_room_learn_clear(self->learner);
+    self->dirty = true;
+  }
+  self->last_clear = clear;
+  const bool learn = port_value(self->learn, 0.0f) > 0.5f;
+  if (learn && !self->was_learning) {
+    ps_room_learn_restart(self->learner);
+  }
+  if (!learn && self->was_learning) {
+    self->dirty = true; /* all of what was learned, at once */
+  }
+  self->was_learning = learn;
+  const int mode_value = (int)lroundf(port_value(self->mode, 0.0f));
+  const PsRoomMode mode = (PsRoomMode)(mode_value < 0 ? 0 : mode_value > 3 ? 3 : mode_value);
+  float level = port_value(self->level, 0.0f);
+  level = level < -24.0f ? -24.0f : level > 12.0f ? 12.0f : level;
+  float seed_value = port_value(self->seed, 1.0f);
+  seed_value = seed_value < 0.0f ? 0.0f : seed_value > 65535.0f ? 65535.0f : seed_value;
+  const uint64_t seed = (uint64_t)lroundf(seed_value);
+
+  uint32_t done = 0;
+  if (self->control && self->map) {
+    LV2_ATOM_SEQUENCE_FOREACH (self->control, ev) {
+      const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
+      if ((obj->atom.type != self->uris.atom_Object && obj->atom.type != self->uris.atom_Blank) ||
+          obj->body.otype != self->uris.time_Position) {
+        continue;
+      }
+      int64_t at = ev->time.frames;
+      at = at < (int64_t)done ? (int64_t)done : at > (int64_t)n_samples ? (int64_t)n_samples : at;
+      process(self, done, (uint32_t)at - done, learn, mode, level, seed);
+      done = (uint32_t)at;
+      int64_t frame;
+      if (read_frame(self, obj, &frame)) {
+        self->position = frame;
+      }
+    }
+  }
+  process(self, done, n_samples - done, learn, mode, level, seed);
+
+  self->since_profile += (double)n_samples / self->rate;
+  if (learn && self->since_profile >= PROFILE_EVERY) {
+    self->dirty = true;
+  }
+  if (self->dirty && (self->schedule || self->since_profile >= PROFILE_EVERY || !learn)) {
+    request_profile(self);
+  }
+
+  if (self->floor_db) {
+    const double db = ps_room_profile_db(&self->profile);
+    *self->floor_db = db > -120.0 ? (db < 0.0 ? (float)db : 0.0f) : -120.0f;
+  }
+  if (self->learned_seconds) {
+    *self->learned_seconds = (float)ps_room_learn_seconds(self->learner);
+  }
+  if (self->tones) {
+    *self->tones = (float)self->profile.n_tones;
+  }
+}
+
+/* State -------------------------------------------------------------------*/
+
+/* Instantiation class; may run while the audio thread runs: copies the
+   profile run() published, retrying while it is written. */
+static LV2_State_Status
+save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handle,
+     uint32_t flags, const LV2_Feature *const *features)
+{
+  RoomTone *self = (RoomTone *)instance;
+  if (!self->uris.profile) {
+    return LV2_STATE_ERR_NO_FEATURE;
+  }
+  unsigned char *blob = (unsigned char *)calloc(1, BLOB_BYTES);
+  PsRoomProfile *copy = (PsRoomProfile *)malloc(sizeof(PsRoomProfile));
+  bool copied = false;
+  for (int attempt = 0; blob && copy && attempt < 1000 && !copied; ++attempt) {
+    const unsigned before = atomic_load_explicit(&self->published_seq, memory_order_acquire);
+    if (!(before & 1u)) {
+      *copy = self->published;
+      atomic_thread_fence(memory_order_acquire);
+      copied = atomic_load_explicit(&self->published_seq, memory_order_relaxed) == before;
+    }
+    if (!copied) {
+      const struct timespec pause = {0, 1000000};
+      nanosleep(&pause, NULL);
+    }
+  }
+  LV2_State_Status st = LV2_STATE_ERR_UNKNOWN;
+  if (copied) {
+    memcpy(blob, BLOB_MAGIC, 4);
+    for (int i = 0; i < 4; ++i) {
+      blob[4 + i] = (unsigned char)(BLOB_VERSION >> (8 * i));
+    }
+    ps_le_put_double(blob + 8, self->rate); /* for the curious; not needed */
+    ps_room_profile_encode(copy, blob + BLOB_HEADER);
+    st = store(handle, self->uris.profile, blob, BLOB_BYTES, self->uris.atom_Chunk,
+               LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
+  }
+  free(blob);
+  free(copy);
+  return st;
+}
+
+/* Instantiation class: never at the same time as run(). */
+static LV2_State_Status
+restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Handle handle,
+        uint32_t flags, const LV2_Feature *const *features)
+{
+  RoomTone *self = (RoomTone *)instance;
+  if (!self->uris.profile) {
+    return LV2_STATE_ERR_NO_FEATURE;
+  }
+  size_t size = 0;
+  uint32_t type = 0, vflags = 0;
+  const unsigned char *blob =
+    (const unsigned char *)retrieve(handle, self->uris.profile, &size, &type, &vflags);
+  if (!blob) {
+    return LV2_STATE_SUCCESS;
+  }
+  if (type != self->uris.atom_Chunk || size != BLOB_BYTES || memcmp(blob, BLOB_MAGIC, 4) ||
+      blob[4] != (BLOB_VERSION & 0xFF) || blob[5] || blob[6] || blob[7]) {
+    return LV2_STATE_ERR_BAD_TYPE;
+  }
+  PsRoomProfile *p = (PsRoomProfile *)malloc(sizeof(PsRoomProfile));
+  if (!p) {
+    return LV2_STATE_ERR_UNKNOWN;
+  }
+  if (ps_room_profile_decode(p, blob + BLOB_HEADER)) {
+    free(p);
+    return LV2_STATE_ERR_BAD_TYPE;
+  }
+  if (p->channels != self->channels) { /* a mono profile in stereo, or back */
+    const unsigned from = p->channels;
+    p->channels = self->channels;
+    for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+      if (from == 1) {
+        p->density[1][b] = p->density[0][b];
+        p->coherence[b] = 1.0;
+      } else {
+        p->density[0][b] = 0.5 * (p->density[0][b] + p->density[1][b]);
+      }
+    }
+    for (unsigned t = 0; t < p->n_tones; ++t) {
+      p->tones[t].power[1] = from == 1 ? p->tones[t].power[0] : p->tones[t].power[1];
+    }
+  }
+  ps_room_learn_set_profile(self->learner, p);
+  ++self->generation; /* an answer still out is stale */
+  self->since_profile = 0.0;
+  if (self->job_out) {
+    self->dirty = true; /* the worker holds the generator's next shape */
+  } else {
+    self->job_profile = *p;
+    ps_room_fill_prepare(self->fill, p);
+    take_profile(self);
+    self->dirty = false;
+  }
+  free(p);
+  return LV2_STATE_SUCCESS;
+}
+
+static const void *
+extension_data(const char *uri)
+{
+  static const LV2_Worker_Interface worker = {work, work_response, NULL};
+  static const LV2_State_Interface state = {save, restore};
+  if (!strcmp(uri, LV2_WORKER__interface)) {
+    return &worker;
+  }
+  if (!strcmp(uri, LV2_STATE__interface)) {
+    return &state;
+  }
+  return NULL;
+}
+
+#define DESCRIPTOR(uri)                                                              \
+  {                                                                                  \
+    uri, instantiate, connect_port, activate, run, NULL, cleanup, extension_data \
+  }
+
+static const LV2_Descriptor descriptors[] = {
+  DESCRIPTOR(ROOMTONE_URI "#mono"),
+  DESCRIPTOR(ROOMTONE_URI "#stereo"),
+};
+
+LV2_SYMBOL_EXPORT const LV2_Descriptor *
+lv2_descriptor(uint32_t index)
+{
+  return index < sizeof(descriptors) / sizeof(descriptors[0]) ? &descriptors[index] : NULL;
+}
