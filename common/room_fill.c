@@ -117,7 +117,14 @@ ps_room_fill_process(PsRoomFill *f, const float *const *in, float *const *out, s
 {
   const float gain = (float)pow(10.0, gain_db / 20.0);
   for (size_t done = 0; done < n;) {
-    const size_t m = n - done < CHUNK ? n - done : CHUNK;
+    /* pieces end at the generator's frame starts: the track's floor it
+       subtracts there is the one measured up to that sample, whatever the
+       host's blocks */
+    const int64_t hop = (int64_t)(ps_room_synth_fft_size(f->synth) / 4);
+    const int64_t pos = position + (int64_t)done;
+    const size_t to_frame = (size_t)(hop - (((pos % hop) + hop) % hop));
+    size_t m = n - done < CHUNK ? n - done : CHUNK;
+    m = m < to_frame ? m : to_frame;
     float *tone[PS_ROOM_MAX_CHANNELS];
     for (unsigned c = 0; c < f->channels; ++c) {
       for (size_t i = 0; i < m; ++i) {

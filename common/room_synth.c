@@ -12,6 +12,7 @@
 #define HALF_ROOT 0.70710678118654752440 /* a complex Gaussian's parts: variance 1/2 each */
 #define TONE_FADE_SECONDS 0.05
 #define MIN_KNOT_SECONDS 0.5
+#define TONE_SYNC 64
 
 typedef struct {
   float *amplitude[PS_ROOM_MAX_CHANNELS]; /* per bin: sqrt(E|X|^2) */
@@ -42,6 +43,9 @@ struct PsRoomSynth {
   double old_hz[PS_ROOM_MAX_TONES];
   double old_amp[PS_ROOM_MAX_TONES][PS_ROOM_MAX_CHANNELS];
   size_t tone_fade, tone_fade_len;
+  /* what is left of each current tone after the subtraction, in amplitude,
+     as of the last frame start (1: all of it) */
+  double tone_left[PS_ROOM_MAX_TONES][PS_ROOM_MAX_CHANNELS];
   double spline_norm; /* 1 / rms of the cubic through unit Gaussian knots */
 };
 
@@ -260,6 +264,11 @@ ps_room_synth_commit(PsRoomSynth *s)
   memcpy(s->old_amp, was->tone_amp, sizeof(s->old_amp));
   s->tone_fade = 0;
   s->current = 1 - s->current;
+  for (unsigned t = 0; t < PS_ROOM_MAX_TONES; ++t) {
+    for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+      s->tone_left[t][c] = 1.0;
+    }
+  }
 }
 
 /* The level curve at position t: a gain in amplitude. */
@@ -293,6 +302,22 @@ add_frame(PsRoomSynth *s, int64_t j, float gain, const float *const *subtract)
   const double g = (double)gain * fluctuation(s, sh, j * (int64_t)s->hop + (int64_t)(s->n / 2));
   float *t = ps_fft_time(s->fft);
   float *spec = ps_fft_spectrum(s->fft);
+  for (unsigned tone = 0; tone < sh->n_tones; ++tone) {
+    for (unsigned c = 0; c < s->channels; ++c) {
+      double left = 1.0;
+      if (subtract && subtract[c]) {
+        /* what the signal has at the tone's bin already (its main lobe,
+           1.5 bins), taken off the tone's power */
+        const double bin_hz = s->rate / (double)s->n;
+        const size_t k = (size_t)llround(sh->tone_hz[tone] / bin_hz);
+        const double has = k < s->bins ? (double)subtract[c][k] * 1.5 * bin_hz : 0.0;
+        const double a = sh->tone_amp[tone][c] * (double)gain;
+        const double power = 0.5 * a * a;
+        left = power > has && power > 0.0 ? sqrt((power - has) / power) : 0.0;
+      }
+      s->tone_left[tone][c] = left;
+    }
+  }
   const int64_t start = j * (int64_t)s->hop;
   /* the ring holds [next, next + n): samples of the frame before next are
      past (a frame added at a resync) */
@@ -350,34 +375,39 @@ resync(PsRoomSynth *s, int64_t position, float gain, const float *const *subtrac
 
 static void
 render_tones(PsRoomSynth *s, double *hz, double (*amp)[PS_ROOM_MAX_CHANNELS],
-             unsigned n_tones, int64_t position, float gain, const float *const *subtract,
-             float *const *out, size_t n, int direction)
+             unsigned n_tones, int64_t position, float gain,
+             double (*left)[PS_ROOM_MAX_CHANNELS], float *const *out, size_t n, int direction)
 {
-  const double bin_hz = s->rate / (double)s->n;
   for (unsigned t = 0; t < n_tones; ++t) {
     /* the phase as a function of absolute time: the same on every render */
     const double phase0 = 2.0 * PI *
                           ((double)(mix64(s->seed ^ (uint64_t)llround(hz[t] * 1000.0)) >> 11) /
                            9007199254740992.0);
-    const double cycles = hz[t] * (double)position / s->rate;
-    const double ph = 2.0 * PI * (cycles - floor(cycles)) + phase0;
     const double w = 2.0 * PI * hz[t] / s->rate;
     const double cw = cos(w), sw = sin(w);
     for (unsigned c = 0; c < s->channels; ++c) {
-      double a = amp[t][c] * (double)gain;
-      if (subtract && subtract[c]) {
-        /* what the signal has at that bin already (its main lobe, 1.5 bins) */
-        const size_t k = (size_t)llround(hz[t] / bin_hz);
-        const double has = k < s->bins ? (double)subtract[c][k] * 1.5 * bin_hz : 0.0;
-        const double left = 0.5 * a * a - has;
-        a = left > 0.0 ? sqrt(2.0 * left) : 0.0;
-      }
+      const double a = amp[t][c] * (double)gain * (left ? left[t][c] : 1.0);
       if (a <= 0.0) {
         continue;
       }
-      double re = cos(ph), im = sin(ph);
+      double re = 0.0, im = 0.0;
       size_t fade = s->tone_fade;
       for (size_t i = 0; i < n; ++i) {
+        const int64_t at = position + (int64_t)i;
+        if (i == 0 || (at & (TONE_SYNC - 1)) == 0) {
+          /* exact phase every TONE_SYNC samples of absolute position, turned
+             on from there: every sample is the same whatever the blocks */
+          const int64_t from = at & ~(int64_t)(TONE_SYNC - 1);
+          const double cycles = hz[t] * (double)from / s->rate;
+          const double ph = 2.0 * PI * (cycles - floor(cycles)) + phase0;
+          re = cos(ph);
+          im = sin(ph);
+          for (int64_t k = from; k < at; ++k) {
+            const double nr = re * cw - im * sw;
+            im = re * sw + im * cw;
+            re = nr;
+          }
+        }
         double g = 1.0;
         if (fade < s->tone_fade_len) {
           const double u = (double)fade / (double)s->tone_fade_len;
@@ -425,22 +455,28 @@ ps_room_synth_render(PsRoomSynth *s, uint64_t seed, int64_t position, float gain
     }
     s->ola_pos = (s->ola_pos + take) & mask;
     s->next = pos + (int64_t)take;
+    /* tones over the same samples, before the frame start changes what is
+       subtracted from them: the current shape's fade in while the old
+       one's fade out */
+    Shape *sh = &s->shape[s->current];
+    float *seg[PS_ROOM_MAX_CHANNELS];
+    for (unsigned c = 0; c < s->channels; ++c) {
+      seg[c] = out[c] + done;
+    }
+    if (s->tone_fade < s->tone_fade_len) {
+      render_tones(s, s->old_hz, s->old_amp, s->old_tones, pos, gain, NULL, seg, take, -1);
+      render_tones(s, sh->tone_hz, sh->tone_amp, sh->n_tones, pos, gain, s->tone_left, seg,
+                   take, 1);
+      s->tone_fade =
+        s->tone_fade + take < s->tone_fade_len ? s->tone_fade + take : s->tone_fade_len;
+    } else {
+      render_tones(s, sh->tone_hz, sh->tone_amp, sh->n_tones, pos, gain, s->tone_left, seg,
+                   take, 0);
+    }
     done += take;
     if ((((s->next % hop) + hop) % hop) == 0) {
       /* the frame starting now: the last of the four covering it */
       add_frame(s, s->next / hop, gain, subtract);
     }
-  }
-  /* tones: the current shape's fade in while the old one's fade out */
-  Shape *sh = &s->shape[s->current];
-  float *const *o = out;
-  if (s->tone_fade < s->tone_fade_len) {
-    render_tones(s, s->old_hz, s->old_amp, s->old_tones, position, gain, subtract, o, n, -1);
-    render_tones(s, sh->tone_hz, sh->tone_amp,
-                 sh->n_tones, position, gain, subtract, o, n, 1);
-    s->tone_fade = s->tone_fade + n < s->tone_fade_len ? s->tone_fade + n : s->tone_fade_len;
-  } else {
-    render_tones(s, sh->tone_hz, sh->tone_amp,
-                 sh->n_tones, position, gain, subtract, o, n, 0);
   }
 }
