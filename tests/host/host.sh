@@ -10,6 +10,7 @@ export LV2_PATH="$build/plugins"
 postsync="$build/tools/postsync"
 uris="urn:postsync:loudness#mono urn:postsync:loudness#stereo urn:postsync:loudness#51 urn:postsync:loudness#71"
 eq_uris="urn:postsync:eqmatch#mono urn:postsync:eqmatch#stereo"
+rt_uris="urn:postsync:roomtone#mono urn:postsync:roomtone#stereo"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -19,7 +20,7 @@ case $check in
 lv2ls)
   lv2ls >"$tmp/ls"
   cat "$tmp/ls"
-  for u in $uris $eq_uris; do grep -qx "$u" "$tmp/ls" || fail "lv2ls does not list $u"; done
+  for u in $uris $eq_uris $rt_uris; do grep -qx "$u" "$tmp/ls" || fail "lv2ls does not list $u"; done
   ;;
 lv2info)
   for u in $uris; do
@@ -40,6 +41,15 @@ lv2info)
     done
     grep -q "Has latency: *yes" "$tmp/info" || fail "$u does not report latency"
     grep -q "worker#interface" "$tmp/info" || fail "$u lists no worker interface"
+    grep -q "state#interface" "$tmp/info" || fail "$u lists no state interface"
+    echo "ok $u: $(grep -c 'Symbol:' "$tmp/info") ports"
+  done
+  for u in $rt_uris; do
+    lv2info "$u" >"$tmp/info" || fail "lv2info $u"
+    for sym in learn clear mode level seed floor_db learned_seconds tones control; do
+      grep -q "Symbol: *$sym\$" "$tmp/info" || fail "$u has no port $sym"
+    done
+    grep -q "Has latency: *no" "$tmp/info" || fail "$u reports latency"
     grep -q "state#interface" "$tmp/info" || fail "$u lists no state interface"
     echo "ok $u: $(grep -c 'Symbol:' "$tmp/info") ports"
   done
@@ -82,7 +92,7 @@ lv2apply)
   # EQ match takes the reference as the file's last channels (lv2apply maps
   # a file's channels onto the inputs in order); with nothing learned the
   # take comes out bit for bit
-  for u in $eq_uris; do
+  for u in $eq_uris $rt_uris; do
     case $u in *mono) c=1;; *stereo) c=2;; esac
     sox -n -r 48000 -c $c -e floating-point -b 32 "$tmp/take.wav" synth 2 pinknoise vol 0.3
     sox -n -r 48000 -c $c -e floating-point -b 32 "$tmp/ref.wav" synth 2 brownnoise vol 0.3
@@ -147,6 +157,39 @@ eqmatch-errors)
               "--reference $tmp/tone.wav --apply-to $tmp/tone.wav"; do
     set +e
     "$postsync" eqmatch $args 2>"$tmp/err"
+    rc=$?
+    set -e
+    [ $rc -eq 2 ] || fail "exit $rc for usage error: $args"
+    echo "ok usage: $(head -1 "$tmp/err")"
+  done
+  ;;
+roomtone-errors)
+  # bad inputs to postsync roomtone: a message, exit 1 (2 for usage), and no
+  # output file left behind
+  sox -n -r 48000 -c 1 "$tmp/short.wav" synth 1 sine 440 vol 0.1
+  sox -n -r 8000 -c 1 "$tmp/slow.wav" synth 5 sine 440 vol 0.1
+  sox -n -r 48000 -c 3 "$tmp/three.wav" synth 5 sine 440 vol 0.1
+  printf 'not a profile\n' >"$tmp/bad.profile"
+  for args in "--reference $tmp/missing.wav" "--reference $tmp/slow.wav" \
+              "--reference $tmp/three.wav" "--reference $tmp/short.wav" \
+              "--profile $tmp/bad.profile" "--profile $tmp/missing.profile"; do
+    rm -f "$tmp/out.wav"
+    set +e
+    "$postsync" roomtone $args --length 2 -o "$tmp/out.wav" 2>"$tmp/err"
+    rc=$?
+    set -e
+    [ $rc -eq 1 ] || fail "exit $rc for $args"
+    [ -s "$tmp/err" ] || fail "no message for $args"
+    [ ! -e "$tmp/out.wav" ] || fail "left an output behind for $args"
+    ls "$tmp" | grep -q 'out.wav.tmp' && fail "left a temporary file for $args"
+    echo "ok $args: $(head -1 "$tmp/err")"
+  done
+  for args in "--length 2 -o $tmp/out.wav" "--reference $tmp/short.wav --length 2" \
+              "--reference $tmp/short.wav --length 2 --under $tmp/short.wav -o $tmp/o.wav" \
+              "--reference $tmp/short.wav --level 30 --length 2 -o $tmp/o.wav" \
+              "--reference $tmp/short.wav --mode loud --under $tmp/short.wav -o $tmp/o.wav"; do
+    set +e
+    "$postsync" roomtone $args 2>"$tmp/err"
     rc=$?
     set -e
     [ $rc -eq 2 ] || fail "exit $rc for usage error: $args"
