@@ -28,6 +28,9 @@
    at least this long inside the window (seconds): a window all speech
    holds the speech's own minimum, not the floor's. */
 #define COARSE_PAUSE 0.4
+/* Correlation time of the level when the pauses are too short to measure
+   it: the slow swell of passing traffic. */
+#define DEFAULT_LEVEL_SECONDS 2.0
 #define COARSE_PENDING 16 /* coarse frames waiting for their decisions */
 /* Pause frames (in seconds of hop) from which their mean is the floor;
    with fewer, the minimum statistics alone. */
@@ -513,6 +516,8 @@ level_stats(const PsRoomStats *s, double *sd, double *tau)
     double rho = cross / power;
     rho = rho < 0.01 ? 0.01 : rho > 0.999 ? 0.999 : rho;
     *tau = -LEVEL_EVERY / log(rho);
+  } else {
+    *tau = DEFAULT_LEVEL_SECONDS; /* too few pauses in a row to tell */
   }
 }
 

@@ -259,9 +259,12 @@ load_profile(const char *path, PsRoomProfile *profile)
 static void
 describe(const PsRoomProfile *p)
 {
-  printf("Room tone: %.1f dBFS RMS, learned from %.1f s; level moves %.1f dB "
-         "(correlation time %.1f s)\n",
-         ps_room_profile_db(p), p->seconds, p->level_sd_db, p->level_seconds);
+  printf("Room tone: %.1f dBFS RMS, learned from %.1f s; ", ps_room_profile_db(p), p->seconds);
+  if (p->level_sd_db < 0.5) {
+    printf("steady level\n");
+  } else {
+    printf("level moves %.1f dB over about %.1f s\n", p->level_sd_db, p->level_seconds);
+  }
   if (p->channels == 2) {
     double sum = 0.0;
     size_t n = 0;
