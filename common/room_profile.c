@@ -16,6 +16,7 @@
 #define FINE_SECONDS 0.3  /* fine frames of at least this: 16384 samples at 48 kHz */
 #define FINE_PENDING 8    /* fine frames waiting for their speech decisions */
 #define FINE_MARGIN 3     /* decisions each side of a fine frame that must be pauses */
+#define COARSE_MARGIN 8   /* and of a coarse frame (speech tails under a quiet floor) */
 #define LEVEL_EVERY 0.25  /* s between samples of the floor's level */
 #define TONE_RATIO 2.5    /* 4 dB over the local median */
 #define TONE_NEIGHBOURS 16
@@ -32,9 +33,14 @@
    it: the slow swell of passing traffic. */
 #define DEFAULT_LEVEL_SECONDS 2.0
 #define COARSE_PENDING 16 /* coarse frames waiting for their decisions */
+/* A frame in a pause counts only when its power over the speech band is
+   within 3 dB of the floor's (the minimum statistics'). */
+#define QUIET_LO_HZ 200.0
+#define QUIET_HI_HZ 8000.0
+#define QUIET_RATIO 2.0
 /* Pause frames (in seconds of hop) from which their mean is the floor;
    with fewer, the minimum statistics alone. */
-#define GATED_MIN_SECONDS 3.0
+#define GATED_MIN_SECONDS 1.0
 
 struct PsRoomStats {
   double rate;
@@ -79,11 +85,13 @@ struct PsRoomLearn {
      periodograms, and of the cross-spectra in stereo */
   double (*coarse_pending)[PS_ROOM_MAX_CHANNELS + 3][N];
   uint64_t coarse_pending_end[COARSE_PENDING];
+  bool coarse_pending_quiet[COARSE_PENDING];
   size_t coarse_head, coarse_count;
   size_t coarse_n_samples;
   /* fine frames waiting for the decisions over them */
   float *pending[FINE_PENDING][PS_ROOM_MAX_CHANNELS];
   uint64_t pending_end[FINE_PENDING]; /* sample after the frame */
+  bool pending_quiet[FINE_PENDING];
   size_t pending_head, pending_count;
   size_t fine_n_samples;
   uint64_t samples;     /* since restart */
@@ -357,8 +365,11 @@ find_tones(const PsRoomStats *s, PsRoomTone *tones)
   const size_t bins = s->fine_bins;
   const double bin_hz = s->fine_bin_hz;
   const double n = s->fine_n;
+  /* a neighbourhood centred on the bin: on a steep floor (brown noise,
+     rumble) the median of a monotone stretch is its middle, so the floor's
+     slope alone never reads as a peak */
   size_t k_lo = (size_t)ceil(TONE_MIN_HZ / bin_hz);
-  k_lo = k_lo > 3 ? k_lo : 3;
+  k_lo = k_lo > TONE_NEIGHBOURS + 1 ? k_lo : TONE_NEIGHBOURS + 1;
   size_t k_hi = (size_t)floor(fmin(TONE_MAX_HZ, 0.45 * s->rate) / bin_hz);
   k_hi = k_hi + TONE_NEIGHBOURS + 1 < bins ? k_hi : bins - TONE_NEIGHBOURS - 2;
   unsigned count = 0;
@@ -406,10 +417,24 @@ find_tones(const PsRoomStats *s, PsRoomTone *tones)
         v[j] = s->fine_sum[ch][w0 + j] / n;
       }
       const double floor_here = median(v, 2 * TONE_NEIGHBOURS + 1);
+      /* from the three bins at the peak, less the floor: a Hann window's
+         main lobe is a parabola in the log spectrum, whose top is the
+         density of the sine at its frequency, P / (1.5 bin_hz); a
+         neighbouring tone 2.5 bins away hardly touches these bins */
+      const double e0 = v[ci - 1] - floor_here, e1 = v[ci] - floor_here,
+                   e2 = v[ci + 1] - floor_here;
       double p = 0.0;
-      for (size_t j = ci >= TONE_LOBE ? ci - TONE_LOBE : 0; j <= ci + TONE_LOBE; ++j) {
-        const double excess = v[j] - floor_here;
-        p += excess > 0.0 ? excess : 0.0;
+      if (e0 > 0.0 && e1 > 0.0 && e2 > 0.0) {
+        const double la = log(e0), lb = log(e1), lc = log(e2);
+        const double dd = la - 2.0 * lb + lc;
+        double dl = dd < 0.0 ? 0.5 * (la - lc) / dd : 0.0;
+        dl = dl > 0.5 ? 0.5 : dl < -0.5 ? -0.5 : dl;
+        p = exp(lb - 0.25 * (la - lc) * dl) * 1.5;
+      } else {
+        for (size_t j = ci >= TONE_LOBE ? ci - TONE_LOBE : 0; j <= ci + TONE_LOBE; ++j) {
+          const double excess = v[j] - floor_here;
+          p += excess > 0.0 ? excess : 0.0;
+        }
       }
       tone.power[ch] = p * bin_hz;
       total += tone.power[ch];
@@ -757,6 +782,44 @@ scan_decisions(PsRoomLearn *l)
   }
 }
 
+/* Power of a density given per bin of bin_hz over QUIET_LO_HZ..QUIET_HI_HZ. */
+static double
+speech_band_power(const float *density, size_t bins, double bin_hz)
+{
+  const size_t lo = (size_t)ceil(QUIET_LO_HZ / bin_hz);
+  size_t hi = (size_t)floor(QUIET_HI_HZ / bin_hz);
+  hi = hi < bins ? hi : bins - 1;
+  double p = 0.0;
+  for (size_t k = lo; k <= hi; ++k) {
+    p += (double)density[k];
+  }
+  return p * bin_hz;
+}
+
+/* Whether the frame just analysed by `stage` holds no more than the floor
+   in the speech band (within 3 dB of the coarse minimum statistics): the
+   speech detector misses the quietest speech, which would show over a
+   quiet floor.  True while the minimum statistics have not settled. */
+static bool
+at_floor(const PsRoomLearn *l, PsNoiseFloor *const *stage)
+{
+  if (!ps_noise_floor_settled(l->coarse[0])) {
+    return true;
+  }
+  const double coarse_hz = ps_noise_floor_bin_hz(l->coarse[0]);
+  const double stage_hz = ps_noise_floor_bin_hz(stage[0]);
+  for (unsigned c = 0; c < l->channels; ++c) {
+    const double floor_power = speech_band_power(ps_noise_floor_estimate(l->coarse[c]),
+                                                 l->coarse_bins, coarse_hz);
+    const double frame = speech_band_power(ps_noise_floor_periodogram(stage[c]),
+                                           ps_noise_floor_bins(stage[c]), stage_hz);
+    if (!(frame < QUIET_RATIO * floor_power)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /* One coarse frame of every channel: the minimum-statistics floor and the
    level; the periodograms wait for the decisions. */
 static void
@@ -795,6 +858,7 @@ coarse_frame(PsRoomLearn *l)
     }
   }
   l->coarse_pending_end[at] = l->samples;
+  l->coarse_pending_quiet[at] = at_floor(l, l->coarse);
   ++l->coarse_count;
 
   if (!ps_noise_floor_settled(l->coarse[0]) ||
@@ -847,18 +911,18 @@ coarse_frame(PsRoomLearn *l)
 /* Whether every decision over [end - length, end) and FINE_MARGIN either
    side is a pause; -1 while they are not all known. */
 static int
-in_pause(const PsRoomLearn *l, uint64_t end, size_t length)
+in_pause(const PsRoomLearn *l, uint64_t end, size_t length, uint64_t margin)
 {
   if (end < length) {
     return 0; /* reaches before the start */
   }
   const double per_sample = PS_SPEECH_FRAME_RATE / l->rate;
   const uint64_t first = (uint64_t)floor((double)(end - length) * per_sample);
-  const uint64_t last = (uint64_t)floor((double)(end - 1) * per_sample) + FINE_MARGIN;
+  const uint64_t last = (uint64_t)floor((double)(end - 1) * per_sample) + margin;
   if (ps_speech_frames(l->speech) <= last) {
     return -1;
   }
-  for (uint64_t f = first > FINE_MARGIN ? first - FINE_MARGIN : 0; f <= last; ++f) {
+  for (uint64_t f = first > margin ? first - margin : 0; f <= last; ++f) {
     if (ps_speech_decision(l->speech, f, NULL)) {
       return 0;
     }
@@ -873,11 +937,11 @@ sort_coarse(PsRoomLearn *l)
   PsRoomStats *s = l->stats;
   while (l->coarse_count) {
     const size_t at = l->coarse_head;
-    const int pause = in_pause(l, l->coarse_pending_end[at], l->coarse_n_samples);
+    const int pause = in_pause(l, l->coarse_pending_end[at], l->coarse_n_samples, COARSE_MARGIN);
     if (pause < 0) {
       break;
     }
-    if (pause) {
+    if (pause && l->coarse_pending_quiet[at]) {
       double(*slot)[N] = l->coarse_pending[at];
       for (unsigned c = 0; c < l->channels; ++c) {
         for (size_t b = 0; b < l->bands_valid; ++b) {
@@ -917,6 +981,7 @@ fine_frame(PsRoomLearn *l)
            l->stats->fine_bins * sizeof(float));
   }
   l->pending_end[at] = l->samples;
+  l->pending_quiet[at] = at_floor(l, l->fine);
   ++l->pending_count;
 }
 
@@ -927,11 +992,11 @@ sort_fine(PsRoomLearn *l)
   PsRoomStats *s = l->stats;
   while (l->pending_count) {
     const size_t at = l->pending_head;
-    const int pause = in_pause(l, l->pending_end[at], l->fine_n_samples);
+    const int pause = in_pause(l, l->pending_end[at], l->fine_n_samples, FINE_MARGIN);
     if (pause < 0) {
       break;
     }
-    if (pause) {
+    if (pause && l->pending_quiet[at]) {
       for (unsigned c = 0; c < l->channels; ++c) {
         const float *per = l->pending[at][c];
         double *sum = s->fine_sum[c];

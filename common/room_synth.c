@@ -46,6 +46,11 @@ struct PsRoomSynth {
   /* what is left of each current tone after the subtraction, in amplitude,
      as of the last frame start (1: all of it) */
   double tone_left[PS_ROOM_MAX_TONES][PS_ROOM_MAX_CHANNELS];
+  /* the tones' oscillators (cos, sin of the phase at position osc_next),
+     for the current shape [1] and the one fading out [0] */
+  double osc[2][PS_ROOM_MAX_TONES][2];
+  int64_t osc_next[2];
+  float *tone_wave; /* a hop of one tone */
   double spline_norm; /* 1 / rms of the cubic through unit Gaussian knots */
 };
 
@@ -93,6 +98,7 @@ ps_room_synth_free(PsRoomSynth **ps)
   PsRoomSynth *s = *ps;
   ps_fft_free(&s->fft);
   free(s->window);
+  free(s->tone_wave);
   for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
     free(s->ola[c]);
   }
@@ -140,7 +146,8 @@ ps_room_synth_init(PsRoomSynth **out, double rate, unsigned channels)
   s->bins = s->n / 2 + 1;
   int st = ps_fft_init(&s->fft, s->n);
   s->window = (float *)calloc(s->n, sizeof(float));
-  int ok = s->window != NULL;
+  s->tone_wave = (float *)calloc(s->hop, sizeof(float));
+  int ok = s->window != NULL && s->tone_wave != NULL;
   for (unsigned c = 0; c < channels; ++c) {
     s->ola[c] = (float *)calloc(s->n, sizeof(float));
     ok = ok && s->ola[c];
@@ -176,6 +183,7 @@ ps_room_synth_init(PsRoomSynth **out, double rate, unsigned channels)
   }
   s->spline_norm = 1.0 / sqrt(var / 1000.0);
   s->next = INT64_MIN;
+  s->osc_next[0] = s->osc_next[1] = INT64_MIN;
   s->tone_fade_len = (size_t)(TONE_FADE_SECONDS * rate);
   *out = s;
   return PS_OK;
@@ -263,6 +271,9 @@ ps_room_synth_commit(PsRoomSynth *s)
   memcpy(s->old_hz, was->tone_hz, sizeof(s->old_hz));
   memcpy(s->old_amp, was->tone_amp, sizeof(s->old_amp));
   s->tone_fade = 0;
+  memcpy(s->osc[0], s->osc[1], sizeof(s->osc[0]));
+  s->osc_next[0] = s->osc_next[1];
+  s->osc_next[1] = INT64_MIN; /* the new tones start from their exact phase */
   s->current = 1 - s->current;
   for (unsigned t = 0; t < PS_ROOM_MAX_TONES; ++t) {
     for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
@@ -376,8 +387,15 @@ resync(PsRoomSynth *s, int64_t position, float gain, const float *const *subtrac
 static void
 render_tones(PsRoomSynth *s, double *hz, double (*amp)[PS_ROOM_MAX_CHANNELS],
              unsigned n_tones, int64_t position, float gain,
-             double (*left)[PS_ROOM_MAX_CHANNELS], float *const *out, size_t n, int direction)
+             double (*left)[PS_ROOM_MAX_CHANNELS], float *const *out, size_t n, int direction,
+             double (*osc)[2], int64_t *osc_next)
 {
+  /* the oscillators go on from where the last call left them; after a
+     jump they start again from the exact phase at the last multiple of
+     TONE_SYNC, which is what going on would have given */
+  const bool fresh = *osc_next != position;
+  *osc_next = position + (int64_t)n;
+  float *wave = s->tone_wave;
   for (unsigned t = 0; t < n_tones; ++t) {
     /* the phase as a function of absolute time: the same on every render */
     const double phase0 = 2.0 * PI *
@@ -385,41 +403,45 @@ render_tones(PsRoomSynth *s, double *hz, double (*amp)[PS_ROOM_MAX_CHANNELS],
                            9007199254740992.0);
     const double w = 2.0 * PI * hz[t] / s->rate;
     const double cw = cos(w), sw = sin(w);
-    for (unsigned c = 0; c < s->channels; ++c) {
-      const double a = amp[t][c] * (double)gain * (left ? left[t][c] : 1.0);
-      if (a <= 0.0) {
-        continue;
+    double re = osc[t][0], im = osc[t][1];
+    size_t fade = s->tone_fade;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t at = position + (int64_t)i;
+      if ((i == 0 && fresh) || (at & (TONE_SYNC - 1)) == 0) {
+        /* exact phase every TONE_SYNC samples of absolute position, turned
+           on from there: every sample is the same whatever the blocks */
+        const int64_t from = at & ~(int64_t)(TONE_SYNC - 1);
+        const double cycles = hz[t] * (double)from / s->rate;
+        const double ph = 2.0 * PI * (cycles - floor(cycles)) + phase0;
+        re = cos(ph);
+        im = sin(ph);
+        for (int64_t k = from; k < at; ++k) {
+          const double nr = re * cw - im * sw;
+          im = re * sw + im * cw;
+          re = nr;
+        }
       }
-      double re = 0.0, im = 0.0;
-      size_t fade = s->tone_fade;
-      for (size_t i = 0; i < n; ++i) {
-        const int64_t at = position + (int64_t)i;
-        if (i == 0 || (at & (TONE_SYNC - 1)) == 0) {
-          /* exact phase every TONE_SYNC samples of absolute position, turned
-             on from there: every sample is the same whatever the blocks */
-          const int64_t from = at & ~(int64_t)(TONE_SYNC - 1);
-          const double cycles = hz[t] * (double)from / s->rate;
-          const double ph = 2.0 * PI * (cycles - floor(cycles)) + phase0;
-          re = cos(ph);
-          im = sin(ph);
-          for (int64_t k = from; k < at; ++k) {
-            const double nr = re * cw - im * sw;
-            im = re * sw + im * cw;
-            re = nr;
-          }
+      double g = 1.0;
+      if (fade < s->tone_fade_len) {
+        const double u = (double)fade / (double)s->tone_fade_len;
+        g = direction > 0 ? 0.5 - 0.5 * cos(PI * u) : 0.5 + 0.5 * cos(PI * u);
+        ++fade;
+      } else if (direction < 0) {
+        g = 0.0;
+      }
+      wave[i] = (float)(g * im);
+      const double nr = re * cw - im * sw;
+      im = re * sw + im * cw;
+      re = nr;
+    }
+    osc[t][0] = re;
+    osc[t][1] = im;
+    for (unsigned c = 0; c < s->channels; ++c) {
+      const float a = (float)(amp[t][c] * (double)gain * (left ? left[t][c] : 1.0));
+      if (a > 0.0f) {
+        for (size_t i = 0; i < n; ++i) {
+          out[c][i] += a * wave[i];
         }
-        double g = 1.0;
-        if (fade < s->tone_fade_len) {
-          const double u = (double)fade / (double)s->tone_fade_len;
-          g = direction > 0 ? 0.5 - 0.5 * cos(PI * u) : 0.5 + 0.5 * cos(PI * u);
-          ++fade;
-        } else if (direction < 0) {
-          break;
-        }
-        out[c][i] += (float)(a * g * im);
-        const double nr = re * cw - im * sw;
-        im = re * sw + im * cw;
-        re = nr;
       }
     }
   }
@@ -464,14 +486,15 @@ ps_room_synth_render(PsRoomSynth *s, uint64_t seed, int64_t position, float gain
       seg[c] = out[c] + done;
     }
     if (s->tone_fade < s->tone_fade_len) {
-      render_tones(s, s->old_hz, s->old_amp, s->old_tones, pos, gain, NULL, seg, take, -1);
+      render_tones(s, s->old_hz, s->old_amp, s->old_tones, pos, gain, NULL, seg, take, -1,
+                   s->osc[0], &s->osc_next[0]);
       render_tones(s, sh->tone_hz, sh->tone_amp, sh->n_tones, pos, gain, s->tone_left, seg,
-                   take, 1);
+                   take, 1, s->osc[1], &s->osc_next[1]);
       s->tone_fade =
         s->tone_fade + take < s->tone_fade_len ? s->tone_fade + take : s->tone_fade_len;
     } else {
       render_tones(s, sh->tone_hz, sh->tone_amp, sh->n_tones, pos, gain, s->tone_left, seg,
-                   take, 0);
+                   take, 0, s->osc[1], &s->osc_next[1]);
     }
     done += take;
     if ((((s->next % hop) + hop) % hop) == 0) {

@@ -112,6 +112,7 @@ typedef struct {
   double since_profile;
 
   PsRoomProfile profile; /* in effect */
+  float profile_db;      /* its level, for floor_db */
   /* what save() stores, published under a sequence lock (odd: writing) */
   PsRoomProfile published;
   atomic_uint published_seq;
@@ -195,6 +196,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
     return NULL;
   }
   self->profile.channels = self->channels;
+  self->profile_db = -120.0f;
   self->published = self->profile;
   return (LV2_Handle)self;
 }
@@ -270,6 +272,8 @@ take_profile(RoomTone *self)
 {
   ps_room_fill_commit(self->fill);
   self->profile = self->job_profile;
+  const double db = ps_room_profile_db(&self->profile);
+  self->profile_db = db > -120.0 ? (db < 0.0 ? (float)db : 0.0f) : -120.0f;
   publish(self);
 }
 
@@ -440,8 +444,7 @@ run(LV2_Handle instance, uint32_t n_samples)
   }
 
   if (self->floor_db) {
-    const double db = ps_room_profile_db(&self->profile);
-    *self->floor_db = db > -120.0 ? (db < 0.0 ? (float)db : 0.0f) : -120.0f;
+    *self->floor_db = self->profile_db;
   }
   if (self->learned_seconds) {
     *self->learned_seconds = (float)ps_room_learn_seconds(self->learner);
