@@ -113,7 +113,8 @@ ps_noise_floor_feed(PsNoiseFloor *nf, const float *x, size_t n, bool *frame)
   const size_t mask = nf->n - 1;
   for (size_t i = 0; i < take; ++i) {
     const float v = x[i];
-    nf->ring[(nf->ring_pos + i) & mask] = isfinite(v) ? v : 0.0f;
+    /* not finite, or beyond +80 dBFS: 0, so no power overflows */
+    nf->ring[(nf->ring_pos + i) & mask] = fabsf(v) <= 1e4f ? v : 0.0f;
   }
   nf->ring_pos = (nf->ring_pos + take) & mask;
   nf->since_frame += take;

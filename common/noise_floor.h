@@ -39,7 +39,8 @@ void ps_noise_floor_reset(PsNoiseFloor *nf);
 
 /* Takes samples up to the end of the next frame: returns how many of the n
    it used, and sets *frame when a frame completed with the last of them
-   (the getters below then describe it).  Non-finite samples count as 0.
+   (the getters below then describe it).  Samples that are not finite or
+   beyond +80 dBFS count as 0.
    Real-time safe. */
 size_t ps_noise_floor_feed(PsNoiseFloor *nf, const float *x, size_t n, bool *frame);
 

@@ -133,15 +133,17 @@ ps_room_fill_process(PsRoomFill *f, const float *const *in, float *const *out, s
       }
       tone[c] = f->tone[c];
     }
-    const float *subtract[PS_ROOM_MAX_CHANNELS] = {NULL, NULL};
+    PsRoomSubtract subtract;
+    memset(&subtract, 0, sizeof(subtract));
     if (mode == PS_ROOM_DIFFERENCE) {
       follow_floor(f, m);
       for (unsigned c = 0; c < f->channels && f->floor_ready; ++c) {
-        subtract[c] = ps_noise_floor_estimate(f->floor[c]);
+        subtract.estimate[c] = ps_noise_floor_estimate(f->floor[c]);
+        subtract.minimum[c] = ps_noise_floor_minimum(f->floor[c]);
       }
     }
     ps_room_synth_render(f->synth, seed, position + (int64_t)done, gain,
-                         mode == PS_ROOM_DIFFERENCE && f->floor_ready ? subtract : NULL, tone,
+                         mode == PS_ROOM_DIFFERENCE && f->floor_ready ? &subtract : NULL, tone,
                          m);
     for (size_t i = 0; i < m; ++i) {
       float g = 1.0f;

@@ -24,6 +24,8 @@
 #define TONE_MIN_HZ 20.0
 #define TONE_MAX_HZ 8000.0
 #define FINE_MIN_SECONDS 5.0 /* of new learning before its tones replace restored ones */
+#define FINE_FIRST_SECONDS 2.0 /* of pause frames before the first tone search: the
+                                  average of fewer frames has peaks of its own */
 #define LEVEL_SAMPLES 4096   /* the floor's level, the last 17 minutes of it */
 /* A window's minimum counts only when the speech detector saw a pause of
    at least this long inside the window (seconds): a window all speech
@@ -533,11 +535,41 @@ bridge_tones(double *density, const PsRoomTone *tones, unsigned n_tones, double 
   }
 }
 
-static int
-compare_floats(const void *a, const void *b)
+/* In-place heap sort: glibc's qsort may allocate, and this runs in run()
+   when the host has no worker. */
+static void
+sift_down(float *v, size_t root, size_t n)
 {
-  const float x = *(const float *)a, y = *(const float *)b;
-  return x < y ? -1 : x > y;
+  for (;;) {
+    size_t child = 2 * root + 1;
+    if (child >= n) {
+      return;
+    }
+    if (child + 1 < n && v[child + 1] > v[child]) {
+      ++child;
+    }
+    if (!(v[child] > v[root])) {
+      return;
+    }
+    const float t = v[root];
+    v[root] = v[child];
+    v[child] = t;
+    root = child;
+  }
+}
+
+static void
+sort_floats(float *v, size_t n)
+{
+  for (size_t i = n / 2; i-- > 0;) {
+    sift_down(v, i, n);
+  }
+  for (size_t end = n; end-- > 1;) {
+    const float t = v[0];
+    v[0] = v[end];
+    v[end] = t;
+    sift_down(v, 0, end);
+  }
 }
 
 /* Robust spread and correlation time of the level samples: speech tails
@@ -556,12 +588,12 @@ level_stats(const PsRoomStats *s, double *sd, double *tau)
   }
   float sorted[LEVEL_SAMPLES];
   memcpy(sorted, s->lv_x, n * sizeof(float));
-  qsort(sorted, n, sizeof(float), compare_floats);
+  sort_floats(sorted, n);
   const double median = (double)sorted[n / 2];
   for (size_t i = 0; i < n; ++i) {
     sorted[i] = fabsf(s->lv_x[i] - (float)median);
   }
-  qsort(sorted, n, sizeof(float), compare_floats);
+  sort_floats(sorted, n);
   const double spread = 1.4826 * (double)sorted[n / 2];
   *sd = spread;
   if (spread <= 1e-3) {
@@ -600,7 +632,8 @@ ps_room_stats_profile(const PsRoomStats *s, PsRoomProfile *p)
   const double wb = base->seconds, wn = s->seconds;
   memset(p, 0, sizeof(*p));
   p->channels = s->channels;
-  if (s->fine_seconds >= FINE_MIN_SECONDS || (wb <= 0.0 && s->fine_n > 0.0)) {
+  if (s->fine_seconds >= FINE_MIN_SECONDS ||
+      (wb <= 0.0 && s->fine_seconds >= FINE_FIRST_SECONDS)) {
     p->n_tones = find_tones(s, p->tones);
   } else if (wb > 0.0) {
     p->n_tones = base->n_tones;
@@ -656,6 +689,15 @@ ps_room_stats_profile(const PsRoomStats *s, PsRoomProfile *p)
   p->level_sd_db = sd > 40.0 ? 40.0 : sd;
   p->level_seconds = tau > 3600.0 ? 3600.0 : tau;
   p->seconds = wb + wn;
+  /* whatever slipped through as not finite (sums that overflowed) is no
+     profile: nothing rather than noise at +300 dB */
+  if (!ps_room_profile_valid(p)) {
+    const unsigned channels = p->channels;
+    const double seconds = isfinite(p->seconds) ? p->seconds : 0.0;
+    memset(p, 0, sizeof(*p));
+    p->channels = channels;
+    p->seconds = seconds;
+  }
 }
 
 /* Learning ----------------------------------------------------------------*/

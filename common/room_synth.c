@@ -11,8 +11,12 @@
 #define PI 3.14159265358979323846
 #define HALF_ROOT 0.70710678118654752440 /* a complex Gaussian's parts: variance 1/2 each */
 #define TONE_FADE_SECONDS 0.05
-#define MIN_KNOT_SECONDS 0.5
+#define MIN_KNOT_SECONDS 0.25
 #define TONE_SYNC 64
+#define TONE_SAME_HZ 0.5 /* a tone learned again within this is the same tone */
+/* Knots of the level curve per correlation time: a cubic through Gaussian
+   knots correlates over longer than its knot spacing */
+#define KNOTS_PER_TAU (1.0 / 0.46)
 
 typedef struct {
   float *amplitude[PS_ROOM_MAX_CHANNELS]; /* per bin: sqrt(E|X|^2) */
@@ -46,6 +50,7 @@ struct PsRoomSynth {
   /* what is left of each current tone after the subtraction, in amplitude,
      as of the last frame start (1: all of it) */
   double tone_left[PS_ROOM_MAX_TONES][PS_ROOM_MAX_CHANNELS];
+  double old_left[PS_ROOM_MAX_TONES][PS_ROOM_MAX_CHANNELS]; /* of the tones fading out */
   /* the tones' oscillators (cos, sin of the phase at position osc_next),
      for the current shape [1] and the one fading out [0] */
   double osc[2][PS_ROOM_MAX_TONES][2];
@@ -207,6 +212,9 @@ static double
 density_at(const double *density, double hz)
 {
   double x = hz > PS_LTAS_LOW_HZ ? log2(hz / PS_LTAS_LOW_HZ) * PS_LTAS_PER_OCTAVE : 0.0;
+  if (x > (double)(PS_LTAS_BANDS - 1) + 0.5) {
+    return 0.0; /* above the top band, nothing was learned: none (no ultrasonic noise at 96 kHz) */
+  }
   if (x >= (double)(PS_LTAS_BANDS - 1)) {
     x = (double)(PS_LTAS_BANDS - 1);
   }
@@ -256,7 +264,8 @@ ps_room_synth_prepare(PsRoomSynth *s, const PsRoomProfile *p)
     ++sh->n_tones;
   }
   sh->level_sd_db = p->level_sd_db;
-  sh->knot_seconds = p->level_seconds > MIN_KNOT_SECONDS ? p->level_seconds : MIN_KNOT_SECONDS;
+  const double knot = p->level_seconds / KNOTS_PER_TAU;
+  sh->knot_seconds = knot > MIN_KNOT_SECONDS ? knot : MIN_KNOT_SECONDS;
   /* E[10^(sd g / 10)] for a unit Gaussian g */
   const double a = p->level_sd_db * log(10.0) / 10.0;
   sh->power_norm = exp(0.5 * a * a);
@@ -272,12 +281,24 @@ ps_room_synth_commit(PsRoomSynth *s)
   memcpy(s->old_amp, was->tone_amp, sizeof(s->old_amp));
   s->tone_fade = 0;
   memcpy(s->osc[0], s->osc[1], sizeof(s->osc[0]));
+  memcpy(s->old_left, s->tone_left, sizeof(s->old_left));
   s->osc_next[0] = s->osc_next[1];
   s->osc_next[1] = INT64_MIN; /* the new tones start from their exact phase */
   s->current = 1 - s->current;
-  for (unsigned t = 0; t < PS_ROOM_MAX_TONES; ++t) {
+  /* a tone learned again a little off keeps its old frequency, and so its
+     phase: the crossfade is then between two copies of one sine; and what
+     the signal had of it stays subtracted until the next frame start */
+  Shape *now = &s->shape[s->current];
+  for (unsigned t = 0; t < now->n_tones; ++t) {
     for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
       s->tone_left[t][c] = 1.0;
+    }
+    for (unsigned u = 0; u < s->old_tones; ++u) {
+      if (fabs(now->tone_hz[t] - s->old_hz[u]) < TONE_SAME_HZ) {
+        now->tone_hz[t] = s->old_hz[u];
+        memcpy(s->tone_left[t], s->old_left[u], sizeof(s->tone_left[t]));
+        break;
+      }
     }
   }
 }
@@ -304,7 +325,7 @@ fluctuation(const PsRoomSynth *s, const Shape *sh, int64_t t)
 
 /* Frame j (covering [j hop, j hop + n)) added into the ring. */
 static void
-add_frame(PsRoomSynth *s, int64_t j, float gain, const float *const *subtract)
+add_frame(PsRoomSynth *s, int64_t j, float gain, const PsRoomSubtract *subtract)
 {
   const Shape *sh = &s->shape[s->current];
   if (sh->empty) {
@@ -316,12 +337,16 @@ add_frame(PsRoomSynth *s, int64_t j, float gain, const float *const *subtract)
   for (unsigned tone = 0; tone < sh->n_tones; ++tone) {
     for (unsigned c = 0; c < s->channels; ++c) {
       double left = 1.0;
-      if (subtract && subtract[c]) {
-        /* what the signal has at the tone's bin already (its main lobe,
-           1.5 bins), taken off the tone's power */
+      if (subtract && subtract->minimum[c]) {
+        /* what the signal has of the tone already: its minimum over the
+           tone's bin and the two beside it (a sine's Hann lobe sums to its
+           power there), taken off the tone's power */
         const double bin_hz = s->rate / (double)s->n;
         const size_t k = (size_t)llround(sh->tone_hz[tone] / bin_hz);
-        const double has = k < s->bins ? (double)subtract[c][k] * 1.5 * bin_hz : 0.0;
+        double has = 0.0;
+        for (size_t j2 = k > 0 ? k - 1 : 0; j2 <= k + 1 && j2 < s->bins; ++j2) {
+          has += (double)subtract->minimum[c][j2] * bin_hz;
+        }
         const double a = sh->tone_amp[tone][c] * (double)gain;
         const double power = 0.5 * a * a;
         left = power > has && power > 0.0 ? sqrt((power - has) / power) : 0.0;
@@ -349,9 +374,9 @@ add_frame(PsRoomSynth *s, int64_t j, float gain, const float *const *subtract)
         im = rho * im + rest * r2 * sin(p2) * HALF_ROOT;
       }
       double amp = (double)sh->amplitude[c][k] * g;
-      if (subtract && subtract[c]) {
+      if (subtract && subtract->estimate[c]) {
         const double scale = s->rate / (2.0 * (double)s->n);
-        const double left = amp * amp - (double)subtract[c][k] * scale;
+        const double left = amp * amp - (double)subtract->estimate[c][k] * scale;
         amp = left > 0.0 ? sqrt(left) : 0.0;
       }
       spec[2 * k] = (float)(amp * re);
@@ -369,7 +394,7 @@ add_frame(PsRoomSynth *s, int64_t j, float gain, const float *const *subtract)
 
 /* Rebuilds the ring so that it starts at `position`. */
 static void
-resync(PsRoomSynth *s, int64_t position, float gain, const float *const *subtract)
+resync(PsRoomSynth *s, int64_t position, float gain, const PsRoomSubtract *subtract)
 {
   for (unsigned c = 0; c < s->channels; ++c) {
     memset(s->ola[c], 0, s->n * sizeof(float));
@@ -449,7 +474,7 @@ render_tones(PsRoomSynth *s, double *hz, double (*amp)[PS_ROOM_MAX_CHANNELS],
 
 void
 ps_room_synth_render(PsRoomSynth *s, uint64_t seed, int64_t position, float gain,
-                     const float *const *subtract, float *const *out, size_t n)
+                     const PsRoomSubtract *subtract, float *const *out, size_t n)
 {
   if (seed != s->seed) {
     s->seed = seed;
@@ -486,7 +511,7 @@ ps_room_synth_render(PsRoomSynth *s, uint64_t seed, int64_t position, float gain
       seg[c] = out[c] + done;
     }
     if (s->tone_fade < s->tone_fade_len) {
-      render_tones(s, s->old_hz, s->old_amp, s->old_tones, pos, gain, NULL, seg, take, -1,
+      render_tones(s, s->old_hz, s->old_amp, s->old_tones, pos, gain, s->old_left, seg, take, -1,
                    s->osc[0], &s->osc_next[0]);
       render_tones(s, sh->tone_hz, sh->tone_amp, sh->n_tones, pos, gain, s->tone_left, seg,
                    take, 1, s->osc[1], &s->osc_next[1]);

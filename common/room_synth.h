@@ -48,13 +48,20 @@ void ps_room_synth_commit(PsRoomSynth *synth);
 size_t ps_room_synth_bins(const PsRoomSynth *synth);
 size_t ps_room_synth_fft_size(const PsRoomSynth *synth);
 
+/* What a signal already has, to take off the profile (difference mode):
+   per channel, one density per bin of the synthesis (noise_floor.h of the
+   same FFT size): the floor's mean for the broadband part, and the
+   uncorrected minimum for the tones (a tone's minimum is its level). */
+typedef struct {
+  const float *estimate[PS_ROOM_MAX_CHANNELS];
+  const float *minimum[PS_ROOM_MAX_CHANNELS];
+} PsRoomSubtract;
+
 /* Writes n samples of room tone per channel, the first at absolute
-   position `position`, `gain` (linear amplitude) times the profile.
-   subtract: NULL, or one density per bin and channel (channel c at
-   subtract[c]) to take off the profile's in power, never below 0 (what a
-   signal already has of the floor); tones are lessened the same way.
-   Real-time safe. */
+   position `position`, `gain` (linear amplitude) times the profile, less
+   `subtract` (NULL: nothing) in power, never below 0; the subtraction
+   changes at frame starts only.  Real-time safe. */
 void ps_room_synth_render(PsRoomSynth *synth, uint64_t seed, int64_t position, float gain,
-                          const float *const *subtract, float *const *out, size_t n);
+                          const PsRoomSubtract *subtract, float *const *out, size_t n);
 
 #endif

@@ -50,7 +50,8 @@ usage(FILE *f)
           "                     track's own floor lacks), gaps (only where it is silent),\n"
           "                     tone (the tone alone, the track's length) (add)\n"
           "  --level DB         relative to the learned level, -24..12 (0)\n"
-          "  --seed N           which of the endless tones: the same N, the same tone (1)\n"
+          "  --seed N           0..65535, which of the endless tones: the same N, the same\n"
+          "                     tone, as the plugin's seed (1)\n"
           "  --rate HZ          with --length: sample rate (default the reference's)\n"
           "  --channels 1|2     with --length: channels (default the reference's)\n"
           "  -o FILE            the output (32-bit float WAV, or the --under file's format)\n"
@@ -108,9 +109,10 @@ parse(int argc, char **argv, Options *o)
       o->length = x;
     } else if (!strcmp(a, "--level") && !parse_number(v, -24.0, 12.0, &x)) {
       o->level_db = x;
-    } else if (!strcmp(a, "--seed") && !parse_number(v, 0.0, 16777215.0, &x) && x == floor(x)) {
+    } else if (!strcmp(a, "--seed") && !parse_number(v, 0.0, 65535.0, &x) && x == floor(x)) {
       o->seed = (uint64_t)x;
-    } else if (!strcmp(a, "--rate") && !parse_number(v, 22050.0, 192000.0, &x)) {
+    } else if (!strcmp(a, "--rate") && !parse_number(v, 22050.0, 192000.0, &x) &&
+               x == floor(x)) {
       o->rate = x;
     } else if (!strcmp(a, "--channels") && (!strcmp(v, "1") || !strcmp(v, "2"))) {
       o->channels = atoi(v);
@@ -182,20 +184,33 @@ learn(const Options *o, PsRoomProfile *profile, AudioBuffers *buf, double *rate,
     audio_close(&in);
     return -1;
   }
-  sf_count_t got;
+  sf_count_t got, total = 0;
   while ((got = audio_read_planar(&in, buf, READ_FRAMES)) > 0) {
     ps_room_learn_process(learner, (const float *const *)buf->planar, (size_t)got);
+    total += got;
   }
+  const bool complete = total == in.info.frames;
   ps_room_stats_profile(ps_room_learn_stats(learner), profile);
   (void)stats;
   *rate = in.info.samplerate;
   *channels = in.info.channels;
   ps_room_learn_free(&learner);
   audio_close(&in);
+  if (!complete) {
+    fprintf(stderr, "postsync roomtone: %s: read error after %.1f s\n", o->reference,
+            (double)total / *rate);
+    return -1;
+  }
   if (profile->seconds < 3.0) {
     fprintf(stderr, "postsync roomtone: %s: %.1f s is too short to learn a floor from (3 s "
                     "at least; 10 s or more under speech)\n",
             o->reference, profile->seconds);
+    return -1;
+  }
+  if (!(ps_room_profile_power(profile) > 0.0)) {
+    fprintf(stderr, "postsync roomtone: %s: nothing to learn (digital silence, or no "
+                    "floor between the speech)\n",
+            o->reference);
     return -1;
   }
   return 0;

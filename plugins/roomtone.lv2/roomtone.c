@@ -377,12 +377,20 @@ read_frame(const RoomTone *self, const LV2_Atom_Object *obj, int64_t *frame)
 {
   const LV2_Atom *f = NULL, *speed = NULL;
   lv2_atom_object_get(obj, self->uris.time_frame, &f, self->uris.time_speed, &speed, 0);
-  if (speed && speed->type == self->uris.atom_Float &&
-      ((const LV2_Atom_Float *)speed)->body == 0.0f) {
-    return false; /* stopped: the position does not move; keep counting */
+  const bool stopped =
+    speed && ((speed->type == self->uris.atom_Float &&
+               ((const LV2_Atom_Float *)speed)->body == 0.0f) ||
+              (speed->type == self->uris.atom_Double &&
+               ((const LV2_Atom_Double *)speed)->body == 0.0));
+  if (stopped) {
+    return false; /* the position does not move; keep counting */
   }
   if (f && f->type == self->uris.atom_Long) {
-    *frame = ((const LV2_Atom_Long *)f)->body;
+    /* within 2^52 samples (3000 years at 48 kHz): the tones' phase stays
+       exact and no sum overflows */
+    const int64_t v = ((const LV2_Atom_Long *)f)->body;
+    const int64_t limit = (int64_t)1 << 52;
+    *frame = v > limit ? limit : v < -limit ? -limit : v;
     return true;
   }
   return false;
