@@ -552,7 +552,13 @@ restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Han
   ++self->generation; /* an answer still out is stale */
   self->since_profile = 0.0;
   if (self->job_out) {
-    self->dirty = true; /* the worker holds the generator's next shape */
+    /* the worker holds the generator's next shape: the restored profile
+       goes in with the next job; the outputs and save() have it now */
+    self->dirty = true;
+    self->profile = *p;
+    const double db = ps_room_profile_db(p);
+    self->profile_db = db > -120.0 ? (db < 0.0 ? (float)db : 0.0f) : -120.0f;
+    publish(self);
   } else {
     self->job_profile = *p;
     ps_room_fill_prepare(self->fill, p);
