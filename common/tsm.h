@@ -1,0 +1,46 @@
+/* Time-scale modification of speech, pitch preserved: WSOLA (Verhelst and
+   Roelands, "An overlap-add technique based on waveform similarity
+   (WSOLA) for high quality time-scale modification of speech", ICASSP
+   1993), driven by a warp map, for the lip-sync aligner.
+
+   The output is built from Hann-windowed frames of 2 hops (hop 10 ms at
+   any rate, frames 20 ms, overlapping by half so that the windows sum to
+   1).  Output frame k, centred on output time k hop, takes the input
+   around map(k hop), moved by up to +-TOLERANCE (8 ms) to where it is
+   most like the natural continuation of the frame before it (the input
+   one hop after that frame's start): waveform similarity by normalised
+   cross-correlation, so that periods line up and neither clicks nor
+   phasiness appear.  Pitch and formants are those of the input; only the
+   timing follows the map.
+
+   The map is piecewise linear through anchors (output time, input time),
+   in samples, both increasing; before the first anchor and after the last
+   it continues at slope 1.  Local slopes between 0.5 and 2 are what speech
+   takes without artefacts (the aligner keeps to them). */
+#ifndef PS_TSM_H
+#define PS_TSM_H
+
+#include <stddef.h>
+
+/* Search range either side of the map's position, seconds. */
+#define PS_TSM_TOLERANCE 0.008
+
+typedef struct PsTsm PsTsm;
+
+/* rate 8000..192000.  Allocates.  Not real-time safe. */
+int ps_tsm_init(PsTsm **tsm, double rate);
+void ps_tsm_free(PsTsm **tsm);
+
+size_t ps_tsm_hop(const PsTsm *tsm);
+
+/* The map's input time at output time t (samples). */
+double ps_tsm_map(const double *out_times, const double *in_times, size_t n_anchors, double t);
+
+/* out[0..n_out) = in[0..n_in) warped by the map (anchors out_times[i] ->
+   in_times[i], i < n_anchors; none: the identity).  Input outside
+   [0, n_in) reads as silence.  Returns PS_ERR_ARG for anchors that do
+   not increase in both times.  No allocation. */
+int ps_tsm_render(PsTsm *tsm, const float *in, size_t n_in, const double *out_times,
+                  const double *in_times, size_t n_anchors, float *out, size_t n_out);
+
+#endif
