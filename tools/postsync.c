@@ -17,6 +17,7 @@ usage(FILE *f)
              "  loudness   measure files (BS.1770-5 / EBU R128) against a delivery spec\n"
              "  eqmatch    give ADR takes the production mic's colour (EQ match)\n"
              "  roomtone   learn a production's room tone and generate it, alone or under ADR\n"
+             "  align      time-warp a take onto a guide, word by word, pitch kept\n"
              "  demo       run the plugins through lilv on the shipped demo clip\n\n"
              "postsync COMMAND --help tells more.  postsync --version prints the version.\n");
 }
@@ -45,6 +46,9 @@ main(int argc, char **argv)
   }
   if (!strcmp(cmd, "roomtone")) {
     return cmd_roomtone(argc - 1, argv + 1);
+  }
+  if (!strcmp(cmd, "align")) {
+    return cmd_align(argc - 1, argv + 1);
   }
   if (!strcmp(cmd, "demo")) {
     return cmd_demo(argc - 1, argv + 1);

@@ -1,0 +1,325 @@
+/* Alignment features and constrained DTW: see align.h. */
+#include "align.h"
+
+#include "fft.h"
+#include "ps_status.h"
+
+#include <math.h>
+#include <samplerate.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ANALYSIS_RATE 16000.0
+#define WINDOW 512
+#define HOP 160
+#define MELS 26
+#define CEPS 12 /* c1..c12 */
+#define DELTA 2 /* frames each side for the change */
+
+static double
+hz_to_mel(double hz)
+{
+  return 2595.0 * log10(1.0 + hz / 700.0);
+}
+
+static double
+mel_to_hz(double mel)
+{
+  return 700.0 * (pow(10.0, mel / 2595.0) - 1.0);
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+  const double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+int
+ps_align_features(const float *x, size_t n, double rate, float **features, size_t *frames)
+{
+  if (!x || !features || !frames || !(rate >= 8000.0 && rate <= 768000.0)) {
+    return PS_ERR_ARG;
+  }
+  *features = NULL;
+  *frames = 0;
+  /* to 16 kHz */
+  const double ratio = ANALYSIS_RATE / rate;
+  const size_t m = (size_t)ceil((double)n * ratio) + 16;
+  float *y = (float *)calloc(m, sizeof(float));
+  if (!y) {
+    return PS_ERR_NOMEM;
+  }
+  SRC_DATA src;
+  memset(&src, 0, sizeof(src));
+  src.data_in = x;
+  src.input_frames = (long)n;
+  src.data_out = y;
+  src.output_frames = (long)m;
+  src.src_ratio = ratio;
+  if (src_simple(&src, SRC_SINC_MEDIUM_QUALITY, 1)) {
+    free(y);
+    return PS_ERR_ARG;
+  }
+  const size_t len = (size_t)src.output_frames_gen;
+  const size_t count = len / HOP + 1;
+  double *mel = (double *)calloc(count * MELS, sizeof(double));
+  double *sorted = (double *)calloc(count, sizeof(double));
+  float *out = (float *)calloc(count * PS_ALIGN_DIMS, sizeof(float));
+  double *ceps = (double *)calloc(count * CEPS, sizeof(double));
+  PsFft *fft = NULL;
+  int st = ps_fft_init(&fft, WINDOW);
+  if (!st && (!mel || !sorted || !out || !ceps)) {
+    st = PS_ERR_NOMEM;
+  }
+  if (st) {
+    free(y);
+    free(mel);
+    free(sorted);
+    free(out);
+    free(ceps);
+    ps_fft_free(&fft);
+    return st;
+  }
+  /* triangular mel filters on the FFT bins */
+  double edges[MELS + 2];
+  const double lo = hz_to_mel(100.0), hi = hz_to_mel(7000.0);
+  for (int b = 0; b < MELS + 2; ++b) {
+    edges[b] = mel_to_hz(lo + (hi - lo) * b / (MELS + 1)) * WINDOW / ANALYSIS_RATE;
+  }
+  float *t = ps_fft_time(fft);
+  const float *spec = ps_fft_spectrum(fft);
+  for (size_t f = 0; f < count; ++f) {
+    /* frame centred on f * HOP */
+    for (int i = 0; i < WINDOW; ++i) {
+      const long long at = (long long)(f * HOP) - WINDOW / 2 + i;
+      const double w = 0.5 - 0.5 * cos(2.0 * 3.14159265358979323846 * (i + 0.5) / WINDOW);
+      t[i] = at >= 0 && (size_t)at < len ? (float)(w * (double)y[at]) : 0.0f;
+    }
+    ps_fft_forward(fft);
+    for (int b = 0; b < MELS; ++b) {
+      double e = 0.0;
+      const int k0 = (int)floor(edges[b]), k2 = (int)ceil(edges[b + 2]);
+      for (int k = k0 < 1 ? 1 : k0; k <= k2 && k <= WINDOW / 2; ++k) {
+        double g = 0.0;
+        if (k >= edges[b] && k <= edges[b + 1]) {
+          g = (k - edges[b]) / (edges[b + 1] - edges[b]);
+        } else if (k > edges[b + 1] && k <= edges[b + 2]) {
+          g = (edges[b + 2] - k) / (edges[b + 2] - edges[b + 1]);
+        }
+        const double re = spec[2 * k], im = spec[2 * k + 1];
+        e += g * (re * re + im * im);
+      }
+      mel[f * MELS + b] = e;
+    }
+  }
+  /* each band floored at its 10th percentile (and far above denormals) */
+  for (int b = 0; b < MELS; ++b) {
+    for (size_t f = 0; f < count; ++f) {
+      sorted[f] = mel[f * MELS + b];
+    }
+    qsort(sorted, count, sizeof(double), compare_doubles);
+    double floor_b = sorted[count / 10];
+    floor_b = floor_b > 1e-12 ? floor_b : 1e-12;
+    for (size_t f = 0; f < count; ++f) {
+      mel[f * MELS + b] = log(mel[f * MELS + b] + floor_b);
+    }
+  }
+  /* cepstrum c1..c12 */
+  for (size_t f = 0; f < count; ++f) {
+    for (int c = 1; c <= CEPS; ++c) {
+      double v = 0.0;
+      for (int b = 0; b < MELS; ++b) {
+        v += mel[f * MELS + b] * cos(3.14159265358979323846 * c * (b + 0.5) / MELS);
+      }
+      ceps[f * CEPS + c - 1] = v;
+    }
+  }
+  for (size_t f = 0; f < count; ++f) {
+    const size_t a = f >= DELTA ? f - DELTA : 0, z = f + DELTA < count ? f + DELTA : count - 1;
+    for (int c = 0; c < CEPS; ++c) {
+      out[f * PS_ALIGN_DIMS + c] = (float)ceps[f * CEPS + c];
+      out[f * PS_ALIGN_DIMS + CEPS + c] =
+        (float)((ceps[z * CEPS + c] - ceps[a * CEPS + c]) / (double)(z - a > 0 ? z - a : 1));
+    }
+  }
+  /* every dimension to mean 0, deviation 1 over the file */
+  for (int d = 0; d < PS_ALIGN_DIMS; ++d) {
+    double sum = 0.0, sum2 = 0.0;
+    for (size_t f = 0; f < count; ++f) {
+      const double v = out[f * PS_ALIGN_DIMS + d];
+      sum += v;
+      sum2 += v * v;
+    }
+    const double mean = sum / (double)count;
+    const double var = sum2 / (double)count - mean * mean;
+    const double scale = var > 1e-12 ? 1.0 / sqrt(var) : 0.0;
+    for (size_t f = 0; f < count; ++f) {
+      out[f * PS_ALIGN_DIMS + d] = (float)(((double)out[f * PS_ALIGN_DIMS + d] - mean) * scale);
+    }
+  }
+  free(y);
+  free(mel);
+  free(sorted);
+  free(ceps);
+  ps_fft_free(&fft);
+  *features = out;
+  *frames = count;
+  return PS_OK;
+}
+
+static double
+distance(const float *a, const float *b)
+{
+  double d = 0.0;
+  for (int k = 0; k < PS_ALIGN_DIMS; ++k) {
+    const double e = (double)a[k] - (double)b[k];
+    d += e * e;
+  }
+  return sqrt(d / PS_ALIGN_DIMS);
+}
+
+int
+ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w, double *take_frame,
+             double *cost)
+{
+  if (!g || !tk || !take_frame || n < 2 || m < 2 || n > 2 * m || m > 2 * n) {
+    return PS_ERR_ARG;
+  }
+  /* the band: for guide frame i, take frames [centre(i) - w, centre(i) + w] */
+  const size_t width = 2 * w + 1;
+  double *D = (double *)malloc(n * width * sizeof(double));
+  double *dist = (double *)malloc(n * width * sizeof(double));
+  long long *first = (long long *)malloc(n * sizeof(long long));
+  if (!D || !dist || !first) {
+    free(D);
+    free(dist);
+    free(first);
+    return PS_ERR_NOMEM;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    first[i] = llround((double)i * (double)(m - 1) / (double)(n - 1)) - (long long)w;
+  }
+#define CELL(arr, i, j)                                                                   \
+  ((j) < first[i] || (j) >= first[i] + (long long)width || (j) < 0 || (j) >= (long long)m \
+     ? NULL                                                                               \
+     : &(arr)[(i) * width + (size_t)((j) - first[i])])
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < width; ++k) {
+      const long long j = first[i] + (long long)k;
+      D[i * width + k] = HUGE_VAL;
+      dist[i * width + k] = j >= 0 && j < (long long)m
+                              ? distance(g + i * PS_ALIGN_DIMS, tk + (size_t)j * PS_ALIGN_DIMS)
+                              : HUGE_VAL;
+    }
+  }
+  double *d00 = CELL(D, 0, 0);
+  if (!d00) {
+    free(D);
+    free(dist);
+    free(first);
+    return PS_ERR_ARG;
+  }
+  *d00 = 2.0 * *CELL(dist, 0, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < width; ++k) {
+      const long long j = first[i] + (long long)k;
+      if (j < 0 || j >= (long long)m || (i == 0 && j == 0)) {
+        continue;
+      }
+      const double dij = dist[i * width + k];
+      double best = HUGE_VAL;
+      const double *p;
+      if (i >= 1 && j >= 1 && (p = CELL(D, i - 1, j - 1)) && *p < HUGE_VAL) {
+        best = fmin(best, *p + 2.0 * dij);
+      }
+      if (i >= 2 && j >= 1 && (p = CELL(D, i - 2, j - 1)) && *p < HUGE_VAL) {
+        const double *q = CELL(dist, i - 1, j);
+        if (q) {
+          best = fmin(best, *p + 2.0 * *q + dij);
+        }
+      }
+      if (i >= 1 && j >= 2 && (p = CELL(D, i - 1, j - 2)) && *p < HUGE_VAL) {
+        const double *q = CELL(dist, i, j - 1);
+        if (q) {
+          best = fmin(best, *p + 2.0 * *q + dij);
+        }
+      }
+      D[i * width + k] = best;
+    }
+  }
+  const double *end = CELL(D, n - 1, (long long)m - 1);
+  if (!end || !(*end < HUGE_VAL)) {
+    free(D);
+    free(dist);
+    free(first);
+    return PS_ERR_ARG;
+  }
+  if (cost) {
+    *cost = *end / (double)(n + m);
+  }
+  /* back from the end: the take frame(s) of each guide frame */
+  double *sum = (double *)calloc(n, sizeof(double));
+  double *hits = (double *)calloc(n, sizeof(double));
+  if (!sum || !hits) {
+    free(sum);
+    free(hits);
+    free(D);
+    free(dist);
+    free(first);
+    return PS_ERR_NOMEM;
+  }
+  long long i = (long long)n - 1, j = (long long)m - 1;
+  for (;;) {
+    sum[i] += (double)j;
+    hits[i] += 1.0;
+    if (i == 0 && j == 0) {
+      break;
+    }
+    const double here = *CELL(D, i, j), dij = *CELL(dist, i, j);
+    const double *p, *q;
+    if (i >= 1 && j >= 1 && (p = CELL(D, i - 1, j - 1)) && fabs(*p + 2.0 * dij - here) < 1e-9 * (1.0 + here)) {
+      --i;
+      --j;
+    } else if (i >= 2 && j >= 1 && (p = CELL(D, i - 2, j - 1)) && (q = CELL(dist, i - 1, j)) &&
+               fabs(*p + 2.0 * *q + dij - here) < 1e-9 * (1.0 + here)) {
+      sum[i - 1] += (double)j - 0.5; /* the middle step */
+      hits[i - 1] += 1.0;
+      i -= 2;
+      j -= 1;
+    } else if (i >= 1 && j >= 2) {
+      sum[i] += (double)j - 1.0;
+      hits[i] += 1.0;
+      i -= 1;
+      j -= 2;
+    } else {
+      break; /* not reached: the path starts at (0, 0) */
+    }
+  }
+  for (size_t k = 0; k < n; ++k) {
+    take_frame[k] = hits[k] > 0.0 ? sum[k] / hits[k] : (k ? take_frame[k - 1] : 0.0);
+  }
+  /* smoothed over +-2 frames, then strictly increasing */
+  double *smooth = sum; /* reuse */
+  for (size_t k = 0; k < n; ++k) {
+    const size_t a = k >= 2 ? k - 2 : 0, z = k + 2 < n ? k + 2 : n - 1;
+    double s = 0.0;
+    for (size_t q2 = a; q2 <= z; ++q2) {
+      s += take_frame[q2];
+    }
+    smooth[k] = s / (double)(z - a + 1);
+  }
+  for (size_t k = 0; k < n; ++k) {
+    take_frame[k] = smooth[k];
+    if (k && !(take_frame[k] > take_frame[k - 1])) {
+      take_frame[k] = take_frame[k - 1] + 0.01;
+    }
+  }
+#undef CELL
+  free(sum);
+  free(hits);
+  free(D);
+  free(dist);
+  free(first);
+  return PS_OK;
+}

@@ -1,0 +1,296 @@
+/* postsync align: a take time-warped onto a guide (the core's align and
+   tsm engines), whole files at once. */
+#include "align.h"
+#include "audiofile.h"
+#include "commands.h"
+#include "ps_status.h"
+#include "tsm.h"
+
+#include <errno.h>
+#include <math.h>
+#include <samplerate.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_FRAMES 4800
+
+typedef struct {
+  const char *guide;
+  const char *take;
+  const char *output;
+  const char *map;
+  double max_shift_ms;
+  bool quiet;
+} Options;
+
+static void
+usage(FILE *f)
+{
+  fprintf(f,
+          "usage: postsync align --guide GUIDE.wav --take TAKE.wav -o OUT.wav [OPTION]...\n"
+          "Time-warp an ADR or dub take so that every syllable lands where the guide (the\n"
+          "production track the picture was cut to) has it; pitch and formants are kept.\n"
+          "The output has the guide's length and sample rate; files at different rates\n"
+          "are fine.\n\n"
+          "  --guide FILE       the production guide\n"
+          "  --take FILE        the take to align (several channels are mixed to one)\n"
+          "  -o FILE            the aligned take (32-bit float WAV, mono)\n"
+          "  --map FILE         write the warp map as CSV 'guide_s,take_s' every 10 ms\n"
+          "  --max-shift MS     how far a word may move, 100..5000 ms (1000)\n"
+          "  -q, --quiet        print nothing but errors\n"
+          "  -h, --help         this text\n"
+          "Outputs appear only when complete.  Exit status: 0 done, 1 a file could not\n"
+          "be used, 2 usage.\n");
+}
+
+static int
+parse(int argc, char **argv, Options *o)
+{
+  memset(o, 0, sizeof(*o));
+  o->max_shift_ms = 1000.0;
+  for (int i = 1; i < argc; ++i) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage(stdout);
+      exit(0);
+    }
+    if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      o->quiet = true;
+      continue;
+    }
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!v) {
+      fprintf(stderr, "postsync align: unknown option or missing value: %s\n", a);
+      return 2;
+    }
+    ++i;
+    char *end = NULL;
+    if (!strcmp(a, "--guide")) {
+      o->guide = v;
+    } else if (!strcmp(a, "--take")) {
+      o->take = v;
+    } else if (!strcmp(a, "-o")) {
+      o->output = v;
+    } else if (!strcmp(a, "--map")) {
+      o->map = v;
+    } else if (!strcmp(a, "--max-shift") && (errno = 0, o->max_shift_ms = strtod(v, &end),
+                                             !errno && end != v && !*end &&
+                                               o->max_shift_ms >= 100.0 &&
+                                               o->max_shift_ms <= 5000.0)) {
+    } else {
+      fprintf(stderr, "postsync align: bad option or value: %s %s\n", a, v);
+      return 2;
+    }
+  }
+  if (!o->guide || !o->take || (!o->output && !o->map)) {
+    fprintf(stderr, "postsync align: give --guide, --take and -o (or --map)\n");
+    return 2;
+  }
+  if ((o->output && (same_file(o->output, o->guide) || same_file(o->output, o->take))) ||
+      (o->map && (same_file(o->map, o->guide) || same_file(o->map, o->take)))) {
+    fprintf(stderr, "postsync align: an output would replace an input\n");
+    return 2;
+  }
+  return 0;
+}
+
+/* The whole file, mixed to mono. */
+static float *
+load_mono(const char *path, size_t *n, double *rate)
+{
+  char err[256];
+  AudioIn in;
+  if (audio_open(&in, path, -1, err, sizeof(err))) {
+    fprintf(stderr, "postsync align: %s: %s\n", path, err);
+    return NULL;
+  }
+  const int ch = in.info.channels;
+  float *mono = (float *)calloc((size_t)in.info.frames, sizeof(float));
+  float *buf = (float *)malloc((size_t)READ_FRAMES * (size_t)ch * sizeof(float));
+  sf_count_t done = 0, got = 0;
+  while (mono && buf && (got = sf_readf_float(in.sf, buf, READ_FRAMES)) > 0) {
+    for (sf_count_t i = 0; i < got && done + i < in.info.frames; ++i) {
+      float s = 0.0f;
+      for (int c = 0; c < ch; ++c) {
+        const float v = buf[i * ch + c];
+        s += isfinite(v) ? v : 0.0f;
+      }
+      mono[done + i] = s / (float)ch;
+    }
+    done += got;
+  }
+  free(buf);
+  if (!mono || done != in.info.frames) {
+    fprintf(stderr, "postsync align: %s: %s\n", path, mono ? "read error" : "out of memory");
+    free(mono);
+    audio_close(&in);
+    return NULL;
+  }
+  *n = (size_t)in.info.frames;
+  *rate = in.info.samplerate;
+  audio_close(&in);
+  return mono;
+}
+
+static int
+write_map(const char *path, const double *take_frame, size_t frames)
+{
+  char err[256];
+  OutFile out;
+  if (out_open(&out, path, err, sizeof(err))) {
+    fprintf(stderr, "postsync align: %s\n", err);
+    return -1;
+  }
+  fprintf(out.f, "guide_s,take_s\n");
+  for (size_t i = 0; i < frames; ++i) {
+    fprintf(out.f, "%.2f,%.4f\n", (double)i / PS_ALIGN_FRAME_RATE,
+            take_frame[i] / PS_ALIGN_FRAME_RATE);
+  }
+  if (out_commit(&out, err, sizeof(err))) {
+    fprintf(stderr, "postsync align: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+write_wav(const char *path, const float *x, size_t n, double rate)
+{
+  char err[256];
+  OutFile out;
+  if (out_open(&out, path, err, sizeof(err))) {
+    fprintf(stderr, "postsync align: %s\n", err);
+    return -1;
+  }
+  SF_INFO info;
+  memset(&info, 0, sizeof(info));
+  info.samplerate = (int)lround(rate);
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+  SNDFILE *sf = sf_open_fd(fileno(out.f), SFM_WRITE, &info, SF_FALSE);
+  const bool ok = sf && sf_writef_float(sf, x, (sf_count_t)n) == (sf_count_t)n;
+  if (sf) {
+    sf_close(sf);
+  }
+  if (!ok) {
+    out_abort(&out);
+    fprintf(stderr, "postsync align: cannot write %s\n", path);
+    return -1;
+  }
+  if (out_commit(&out, err, sizeof(err))) {
+    fprintf(stderr, "postsync align: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+int
+cmd_align(int argc, char **argv)
+{
+  Options o;
+  const int bad = parse(argc, argv, &o);
+  if (bad) {
+    return bad;
+  }
+  int status = 1;
+  size_t n_guide = 0, n_take = 0, f_guide = 0, f_take = 0;
+  double rate_guide = 0.0, rate_take = 0.0, cost = 0.0;
+  float *guide = NULL, *take = NULL, *fg = NULL, *ft = NULL, *resampled = NULL, *out = NULL;
+  double *take_frame = NULL, *out_times = NULL, *in_times = NULL;
+  PsTsm *tsm = NULL;
+  guide = load_mono(o.guide, &n_guide, &rate_guide);
+  take = guide ? load_mono(o.take, &n_take, &rate_take) : NULL;
+  if (!guide || !take) {
+    goto done;
+  }
+  if (ps_align_features(guide, n_guide, rate_guide, &fg, &f_guide) ||
+      ps_align_features(take, n_take, rate_take, &ft, &f_take)) {
+    fprintf(stderr, "postsync align: cannot analyse the files\n");
+    goto done;
+  }
+  take_frame = (double *)calloc(f_guide, sizeof(double));
+  if (!take_frame) {
+    fprintf(stderr, "postsync align: out of memory\n");
+    goto done;
+  }
+  const size_t shift = (size_t)lround(o.max_shift_ms / 10.0);
+  const int st = ps_align_dtw(fg, f_guide, ft, f_take, shift, take_frame, &cost);
+  if (st) {
+    fprintf(stderr, "postsync align: the take (%.1f s) and the guide (%.1f s) cannot be "
+                    "aligned: %s\n",
+            (double)n_take / rate_take, (double)n_guide / rate_guide,
+            st == PS_ERR_ARG ? "lengths more than 2:1 apart, or no path within --max-shift"
+                             : ps_status_string(st));
+    goto done;
+  }
+  if (o.map && write_map(o.map, take_frame, f_guide)) {
+    goto done;
+  }
+  if (o.output) {
+    /* the take at the guide's rate */
+    const double ratio = rate_guide / rate_take;
+    const size_t n_res = (size_t)ceil((double)n_take * ratio) + 16;
+    resampled = (float *)calloc(n_res, sizeof(float));
+    out = (float *)calloc(n_guide, sizeof(float));
+    out_times = (double *)calloc(f_guide, sizeof(double));
+    in_times = (double *)calloc(f_guide, sizeof(double));
+    if (!resampled || !out || !out_times || !in_times || ps_tsm_init(&tsm, rate_guide)) {
+      fprintf(stderr, "postsync align: out of memory\n");
+      goto done;
+    }
+    size_t have = n_take;
+    if (ratio != 1.0) {
+      SRC_DATA src;
+      memset(&src, 0, sizeof(src));
+      src.data_in = take;
+      src.input_frames = (long)n_take;
+      src.data_out = resampled;
+      src.output_frames = (long)n_res;
+      src.src_ratio = ratio;
+      if (src_simple(&src, SRC_SINC_BEST_QUALITY, 1)) {
+        fprintf(stderr, "postsync align: cannot resample the take\n");
+        goto done;
+      }
+      have = (size_t)src.output_frames_gen;
+    } else {
+      memcpy(resampled, take, n_take * sizeof(float));
+    }
+    const double per_frame = rate_guide / PS_ALIGN_FRAME_RATE;
+    for (size_t i = 0; i < f_guide; ++i) {
+      out_times[i] = (double)i * per_frame;
+      in_times[i] = take_frame[i] * per_frame;
+    }
+    if (ps_tsm_render(tsm, resampled, have, out_times, in_times, f_guide, out, n_guide) ||
+        write_wav(o.output, out, n_guide, rate_guide)) {
+      fprintf(stderr, "postsync align: cannot render the aligned take\n");
+      goto done;
+    }
+  }
+  if (!o.quiet) {
+    double worst = 0.0, mean = 0.0;
+    for (size_t i = 0; i < f_guide; ++i) {
+      const double shift_s = (take_frame[i] - (double)i) / PS_ALIGN_FRAME_RATE;
+      worst = fabs(shift_s) > fabs(worst) ? shift_s : worst;
+      mean += shift_s;
+    }
+    printf("Aligned %s (%.2f s) to %s (%.2f s): take minus guide %+.3f s on average, "
+           "%+.3f s at most; match cost %.3f\n",
+           o.take, (double)n_take / rate_take, o.guide, (double)n_guide / rate_guide,
+           mean / (double)f_guide, worst, cost);
+  }
+  status = 0;
+
+done:
+  free(guide);
+  free(take);
+  free(fg);
+  free(ft);
+  free(resampled);
+  free(out);
+  free(take_frame);
+  free(out_times);
+  free(in_times);
+  ps_tsm_free(&tsm);
+  return status;
+}
