@@ -196,6 +196,33 @@ roomtone-errors)
     echo "ok usage: $(head -1 "$tmp/err")"
   done
   ;;
+align-errors)
+  # bad inputs to postsync align: a message, exit 1 (2 for usage), no output
+  sox -n -r 48000 -c 1 "$tmp/a.wav" synth 3 sine 300 vol 0.1
+  sox -n -r 48000 -c 1 "$tmp/long.wav" synth 10 sine 300 vol 0.1
+  printf 'not audio\n' >"$tmp/text.wav"
+  for take in "$tmp/missing.wav" "$tmp/text.wav" "$tmp/long.wav"; do
+    rm -f "$tmp/out.wav"
+    set +e
+    "$postsync" align --guide "$tmp/a.wav" --take "$take" -o "$tmp/out.wav" 2>"$tmp/err"
+    rc=$?
+    set -e
+    [ $rc -eq 1 ] || fail "exit $rc for $take"
+    [ ! -e "$tmp/out.wav" ] || fail "left an output behind for $take"
+    ls "$tmp" | grep -q 'out.wav.tmp' && fail "left a temporary file for $take"
+    echo "ok $(basename "$take"): $(head -1 "$tmp/err")"
+  done
+  for args in "--guide $tmp/a.wav -o $tmp/o.wav" "--guide $tmp/a.wav --take $tmp/a.wav" \
+              "--guide $tmp/a.wav --take $tmp/a.wav -o $tmp/o.wav --max-shift 50" \
+              "--guide $tmp/a.wav --take $tmp/long.wav -o $tmp/a.wav"; do
+    set +e
+    "$postsync" align $args 2>"$tmp/err"
+    rc=$?
+    set -e
+    [ $rc -eq 2 ] || fail "exit $rc for usage error: $args"
+    echo "ok usage: $(head -1 "$tmp/err")"
+  done
+  ;;
 tool-verdict)
   # a stereo 1 kHz tone at -23 dBFS is -23 LUFS: passes EBU and ATSC
   # (-24 +-2), fails streaming (-14 +-1)
