@@ -176,6 +176,11 @@ typedef struct {
   float *delay[MAX_CHANNELS]; /* dry path, circular */
   size_t delay_size;          /* power of two > linear latency */
   size_t delay_pos;
+  /* a change of phase mode moves the dry path's delay: from the old one to
+     the new over a fade (0 when none is under way) */
+  size_t dry_latency;
+  size_t dry_latency_old;
+  size_t dry_fade;
   float wet;        /* mix position 0..1 */
   float wet_step;   /* per sample */
   float in_buf[MAX_CHANNELS][CHUNK];
@@ -338,6 +343,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
   self->curve_rms = NAN;
   self->applied = settings_from_ports(self);
   self->published.settings = self->applied;
+  self->snap = true;
   return (LV2_Handle)self;
 }
 
@@ -579,6 +585,7 @@ activate(LV2_Handle instance)
     memset(self->delay[c], 0, self->delay_size * sizeof(float));
   }
   self->delay_pos = 0;
+  self->dry_fade = 0;
   ps_ltas_restart(self->reference);
   ps_ltas_restart(self->take);
   self->snap = true;
@@ -589,9 +596,22 @@ static void
 mix(EqMatch *self, size_t offset, size_t n, size_t latency, float target)
 {
   const size_t mask = self->delay_size - 1;
+  const size_t fade_len = (size_t)(FADE_SECONDS * self->rate);
+  if (latency != self->dry_latency) {
+    self->dry_latency_old = self->dry_latency;
+    self->dry_latency = latency;
+    self->dry_fade = fade_len;
+  }
   for (size_t i = 0; i < n; ++i) {
     const size_t pos = (self->delay_pos + i) & mask;
     const size_t from = (pos - latency) & mask;
+    const size_t from_old = (pos - self->dry_latency_old) & mask;
+    float old_share = 0.0f;
+    if (self->dry_fade) {
+      const float u = (float)self->dry_fade / (float)fade_len;
+      old_share = 0.5f - 0.5f * cosf(3.14159265f * u);
+      --self->dry_fade;
+    }
     /* one sample of the ramp */
     float w = self->wet;
     if (w != target) {
@@ -601,7 +621,10 @@ mix(EqMatch *self, size_t offset, size_t n, size_t latency, float target)
     for (unsigned c = 0; c < self->channels; ++c) {
       const float x = self->in_buf[c][i];
       self->delay[c][pos] = isfinite(x) ? x : 0.0f;
-      const float dry = self->delay[c][from];
+      float dry = self->delay[c][from];
+      if (old_share > 0.0f) {
+        dry += old_share * (self->delay[c][from_old] - dry);
+      }
       float y;
       if (w <= 0.0f) {
         y = dry;
@@ -662,6 +685,8 @@ run(LV2_Handle instance, uint32_t n_samples)
                          : 0.0f;
   if (self->snap) { /* no audio before to fade from */
     self->wet = target;
+    self->dry_latency = latency;
+    self->dry_fade = 0;
     self->snap = false;
   }
 
