@@ -56,6 +56,7 @@ struct PsRoomSynth {
   double osc[2][PS_ROOM_MAX_TONES][2];
   int64_t osc_next[2];
   float *tone_wave; /* a hop of one tone */
+  double *draws;    /* the first channel's random values of a frame */
   double spline_norm; /* 1 / rms of the cubic through unit Gaussian knots */
 };
 
@@ -104,6 +105,7 @@ ps_room_synth_free(PsRoomSynth **ps)
   ps_fft_free(&s->fft);
   free(s->window);
   free(s->tone_wave);
+  free(s->draws);
   for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
     free(s->ola[c]);
   }
@@ -152,7 +154,8 @@ ps_room_synth_init(PsRoomSynth **out, double rate, unsigned channels)
   int st = ps_fft_init(&s->fft, s->n);
   s->window = (float *)calloc(s->n, sizeof(float));
   s->tone_wave = (float *)calloc(s->hop, sizeof(float));
-  int ok = s->window != NULL && s->tone_wave != NULL;
+  s->draws = (double *)calloc(2 * (s->n / 2 + 1), sizeof(double));
+  int ok = s->window != NULL && s->tone_wave != NULL && s->draws != NULL;
   for (unsigned c = 0; c < channels; ++c) {
     s->ola[c] = (float *)calloc(s->n, sizeof(float));
     ok = ok && s->ola[c];
@@ -363,9 +366,19 @@ add_frame(PsRoomSynth *s, int64_t j, float gain, const PsRoomSubtract *subtract)
     uint64_t a = mix64(s->seed ^ mix64((uint64_t)j ^ 0xA0761D6478BD642Full));
     uint64_t b = mix64(a ^ 0xE7037ED1A0B428DBull); /* the second channel's own values */
     for (size_t k = 0; k < s->bins; ++k) {
-      /* two complex Gaussians per bin, the same for both channels' draws */
-      const double r1 = sqrt(-2.0 * log(uniform_open(&a))), p1 = 2.0 * PI * uniform_open(&a);
-      double re = r1 * cos(p1) * HALF_ROOT, im = r1 * sin(p1) * HALF_ROOT;
+      /* a complex Gaussian per bin, drawn once: the second channel mixes
+         the first channel's with its own */
+      double re, im;
+      if (c == 0) {
+        const double r1 = sqrt(-2.0 * log(uniform_open(&a))), p1 = 2.0 * PI * uniform_open(&a);
+        re = r1 * cos(p1) * HALF_ROOT;
+        im = r1 * sin(p1) * HALF_ROOT;
+        s->draws[2 * k] = re;
+        s->draws[2 * k + 1] = im;
+      } else {
+        re = s->draws[2 * k];
+        im = s->draws[2 * k + 1];
+      }
       if (c == 1) {
         const double r2 = sqrt(-2.0 * log(uniform_open(&b))),
                      p2 = 2.0 * PI * uniform_open(&b);
