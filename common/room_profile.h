@@ -1,29 +1,35 @@
 /* Room tone profile: what a production recording's background is made of,
    learned under and between the speech, for room_synth to generate.
 
-   Learning (PsRoomLearn, per channel):
+   Learning (PsRoomLearn, per channel), guided by the core's speech
+   detector (speech.h), which finds the pauses in and between the lines:
    - broadband floor: minimum statistics (noise_floor.h) on 85 ms frames
-     (4096 samples at 48 kHz) over a 1.5 s window, bias-corrected to the
-     floor's mean, averaged over the learning time onto the log-frequency
-     grid of ltas.h (481 bands, per Hz: the same at every sample rate);
-   - tones: minimum statistics on 0.68 s frames (1.5 Hz resolution) over a
-     5 s window; a bin 4 dB or more over the median of its +-16 neighbours
-     and the largest within +-2 bins is a stationary tone (mains hum and
-     its harmonics, fans, lights); its frequency by parabolic interpolation
-     of the log spectrum, its power from the main lobe less the floor.  The
-     broadband floor is bridged under each tone;
-   - slow fluctuation: the standard deviation of the floor's broadband
-     level (its power every 0.25 s, from the intervals where no frame is
-     6 dB over the floor estimate, that is, with no speech) and its
-     correlation time (from consecutive intervals);
-   - stereo: the coherence of the two channels per band, over the frames
-     that sit at the floor (no speech in them), and each channel's own
-     floor and tones.
+     (4096 samples at 48 kHz) over a 3 s window, bias-corrected to the
+     floor's mean, counted only when the window held a pause of 0.4 s or
+     more.  Frames that lie wholly in a pause (80 ms margin each side) and
+     within 6 dB of that floor over 200 Hz-8 kHz are averaged too; once
+     they stand for 1 s, their mean is the floor (the minimum over a window
+     that is part speech reads high: fewer noise frames in it).  On the
+     log-frequency grid of ltas.h (481 bands, per Hz: the same at every
+     sample rate); bridged under each tone;
+   - tones: the mean spectrum of 0.34 s frames lying in pauses (16384
+     samples at 48 kHz, 2.9 Hz resolution), after 2 s of them; a bin 4 dB
+     or more over the median of the 33 bins centred on it and the largest
+     within +-2 bins is a stationary tone (mains hum and its harmonics,
+     fans, lights); its frequency by parabolic interpolation of the log
+     spectrum; its power from its nearest bin less the floor and less the
+     Hann lobes of the stronger tones;
+   - slow fluctuation: the spread of the floor's broadband level (its
+     power every 0.25 s, from the intervals where no frame is 6 dB over
+     the floor estimate), 1.48 times its median absolute deviation, and its
+     correlation time (from consecutive intervals; 2 s when too few);
+   - stereo: the coherence of the two channels per band over the pause
+     frames, and each channel's own floor and tones.
 
-   What PsRoomLearn accumulates is plain data, portable across sample
-   rates (PsRoomLearned), but for the fine tone spectrum, which is kept at
-   the rate it was learned at: a restored profile keeps its tones until 5 s
-   of new learning give new ones. */
+   What PsRoomStats accumulates is portable across sample rates but for the
+   fine tone spectrum, which is kept at the rate it was learned at: a
+   restored profile keeps its tones until 5 s of new pause frames give new
+   ones. */
 #ifndef PS_ROOM_PROFILE_H
 #define PS_ROOM_PROFILE_H
 
