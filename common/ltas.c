@@ -2,6 +2,7 @@
 #include "ltas.h"
 
 #include "fft.h"
+#include "le_bytes.h"
 #include "ps_status.h"
 #include "speech.h"
 
@@ -95,28 +96,6 @@ ps_ltas_data_valid(const PsLtasData *d)
     }
   }
   return 1;
-}
-
-void
-ps_le_put_double(unsigned char *out, double v)
-{
-  uint64_t bits;
-  memcpy(&bits, &v, sizeof(bits));
-  for (int i = 0; i < 8; ++i) {
-    out[i] = (unsigned char)(bits >> (8 * i));
-  }
-}
-
-double
-ps_le_get_double(const unsigned char *in)
-{
-  uint64_t bits = 0;
-  for (int i = 0; i < 8; ++i) {
-    bits |= (uint64_t)in[i] << (8 * i);
-  }
-  double v;
-  memcpy(&v, &bits, sizeof(v));
-  return v;
 }
 
 /* The fields in struct order, for encoding. */

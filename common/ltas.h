@@ -70,10 +70,6 @@ void ps_ltas_data_encode(const PsLtasData *data, unsigned char *out);
    (data left untouched).  Allocates a scratch copy: not real-time safe. */
 int ps_ltas_data_decode(PsLtasData *data, const unsigned char *in);
 
-/* One double to 8 little-endian bytes and back. */
-void ps_le_put_double(unsigned char *out, double v);
-double ps_le_get_double(const unsigned char *in);
-
 typedef struct PsLtas PsLtas;
 
 /* rate 22050..192000 Hz; 1..8 channels.  Allocates and plans everything. */

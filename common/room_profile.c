@@ -2,6 +2,7 @@
 #include "room_profile.h"
 
 #include "noise_floor.h"
+#include "le_bytes.h"
 #include "ps_status.h"
 #include "speech.h"
 
@@ -237,6 +238,28 @@ ps_room_profile_decode(PsRoomProfile *p, const unsigned char *in)
   }
   free(t);
   return ok ? PS_OK : PS_ERR_ARG;
+}
+
+#define FILE_MAGIC "PSRP"
+#define FILE_VERSION 1u
+
+void
+ps_room_profile_write(const PsRoomProfile *p, unsigned char *out)
+{
+  memset(out, 0, 16);
+  memcpy(out, FILE_MAGIC, 4);
+  ps_le_put_u32(out + 4, FILE_VERSION);
+  ps_room_profile_encode(p, out + 16);
+}
+
+int
+ps_room_profile_read(PsRoomProfile *p, const unsigned char *in, size_t size)
+{
+  if (!in || size != PS_ROOM_PROFILE_FILE_BYTES || memcmp(in, FILE_MAGIC, 4) ||
+      ps_le_get_u32(in + 4) != FILE_VERSION) {
+    return PS_ERR_ARG;
+  }
+  return ps_room_profile_decode(p, in + 16);
 }
 
 /* Statistics --------------------------------------------------------------*/

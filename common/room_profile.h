@@ -74,6 +74,15 @@ bool ps_room_profile_valid(const PsRoomProfile *profile);
 void ps_room_profile_encode(const PsRoomProfile *profile, unsigned char *out);
 int ps_room_profile_decode(PsRoomProfile *profile, const unsigned char *in);
 
+/* The same with a header, as the plugin's state and `postsync roomtone
+   --profile` store it: "PSRP", the format version (little-endian 32 bits),
+   8 bytes reserved (0), then the profile's bytes.  ps_room_profile_read
+   refuses (PS_ERR_ARG) another size, magic or version, or an invalid
+   profile. */
+#define PS_ROOM_PROFILE_FILE_BYTES (16 + PS_ROOM_PROFILE_BYTES)
+void ps_room_profile_write(const PsRoomProfile *profile, unsigned char *out);
+int ps_room_profile_read(PsRoomProfile *profile, const unsigned char *in, size_t size);
+
 /* Learning ---------------------------------------------------------------*/
 
 typedef struct PsRoomLearn PsRoomLearn;

@@ -14,9 +14,6 @@
 #include <string.h>
 
 #define READ_FRAMES 4800
-#define PROFILE_MAGIC "PSRP"
-#define PROFILE_VERSION 1u
-#define PROFILE_HEADER 16
 
 typedef struct {
   const char *reference;
@@ -219,21 +216,17 @@ learn(const Options *o, PsRoomProfile *profile, AudioBuffers *buf, double *rate,
 static int
 save_profile(const char *path, const PsRoomProfile *profile)
 {
-  unsigned char *blob = (unsigned char *)calloc(1, PROFILE_HEADER + PS_ROOM_PROFILE_BYTES);
+  unsigned char *blob = (unsigned char *)calloc(1, PS_ROOM_PROFILE_FILE_BYTES);
   char err[256];
   OutFile out;
   if (!blob) {
     fprintf(stderr, "postsync roomtone: out of memory\n");
     return -1;
   }
-  memcpy(blob, PROFILE_MAGIC, 4);
-  for (int i = 0; i < 4; ++i) {
-    blob[4 + i] = (unsigned char)(PROFILE_VERSION >> (8 * i));
-  }
-  ps_room_profile_encode(profile, blob + PROFILE_HEADER);
+  ps_room_profile_write(profile, blob);
   int st = out_open(&out, path, err, sizeof(err));
   if (!st) {
-    fwrite(blob, 1, PROFILE_HEADER + PS_ROOM_PROFILE_BYTES, out.f);
+    fwrite(blob, 1, PS_ROOM_PROFILE_FILE_BYTES, out.f);
     st = out_commit(&out, err, sizeof(err));
   }
   free(blob);
@@ -246,7 +239,7 @@ save_profile(const char *path, const PsRoomProfile *profile)
 static int
 load_profile(const char *path, PsRoomProfile *profile)
 {
-  const size_t size = PROFILE_HEADER + PS_ROOM_PROFILE_BYTES;
+  const size_t size = PS_ROOM_PROFILE_FILE_BYTES;
   unsigned char *blob = (unsigned char *)malloc(size + 1);
   FILE *f = fopen(path, "rb");
   size_t got = 0;
@@ -259,11 +252,9 @@ load_profile(const char *path, PsRoomProfile *profile)
   int st = -1;
   if (!f) {
     fprintf(stderr, "postsync roomtone: cannot read %s: %s\n", path, strerror(errno));
-  } else if (!blob || got != size || memcmp(blob, PROFILE_MAGIC, 4) ||
-             blob[4] != (PROFILE_VERSION & 0xFF) || blob[5] || blob[6] || blob[7]) {
-    fprintf(stderr, "postsync roomtone: %s is not a room tone profile of this version\n", path);
-  } else if (ps_room_profile_decode(profile, blob + PROFILE_HEADER)) {
-    fprintf(stderr, "postsync roomtone: %s holds an invalid profile\n", path);
+  } else if (!blob || ps_room_profile_read(profile, blob, got)) {
+    fprintf(stderr, "postsync roomtone: %s is not a valid room tone profile of this "
+                    "version\n", path);
   } else {
     st = 0;
   }

@@ -20,8 +20,10 @@
    learned, amount 0, bypass) the output is the dry signal exactly. */
 #include "convolver.h"
 #include "eqmatch.h"
+#include "le_bytes.h"
 #include "ltas.h"
 #include "ps_status.h"
+#include "seqlock.h"
 
 #include <lv2/atom/atom.h>
 #include <lv2/core/lv2.h>
@@ -31,12 +33,10 @@
 #include <lv2/worker/worker.h>
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define EQMATCH_URI "urn:postsync:eqmatch"
 #define LEARNED_URI EQMATCH_URI "#learned"
@@ -86,6 +86,13 @@ typedef struct {
   PsEqmatchParams params;
   PsEqmatchPhase phase;
 } Settings;
+
+/* What was learned, with the settings of a design. */
+typedef struct {
+  PsLtasData reference;
+  PsLtasData take;
+  Settings settings;
+} Learned;
 
 /* Worker messages. */
 typedef struct {
@@ -141,21 +148,13 @@ typedef struct {
      thread leaves alone while a job is out. */
   PsEqmatchDesign *design;
   float *design_taps;
-  struct {
-    PsLtasData reference;
-    PsLtasData take;
-    Settings settings;
-  } job;
+  Learned job;
   float job_curve[PS_LTAS_BANDS];
   bool job_out;
   /* What save() stores: the data and settings of the last design asked
      for, published by run() under a sequence lock (odd while written). */
-  struct {
-    PsLtasData reference;
-    PsLtasData take;
-    Settings settings;
-  } published;
-  atomic_uint published_seq;
+  Learned published;
+  PsSeqlock published_lock;
   uint32_t generation; /* of the newest job; older answers are dropped */
 
   /* restore()'s own design engine and buffers */
@@ -491,13 +490,11 @@ take_result(EqMatch *self, const Response *r, const float *curve, PsEqmatchPhase
 static void
 publish(EqMatch *self)
 {
-  const unsigned seq = atomic_load_explicit(&self->published_seq, memory_order_relaxed);
-  atomic_store_explicit(&self->published_seq, seq + 1, memory_order_relaxed);
-  atomic_thread_fence(memory_order_release);
+  ps_seqlock_write_begin(&self->published_lock);
   self->published.reference = *ps_ltas_data(self->reference);
   self->published.take = *ps_ltas_data(self->take);
   self->published.settings = self->applied;
-  atomic_store_explicit(&self->published_seq, seq + 2, memory_order_release);
+  ps_seqlock_write_end(&self->published_lock);
 }
 
 /* Hands the current learned data and settings to a design.  Audio thread. */
@@ -771,20 +768,6 @@ run(LV2_Handle instance, uint32_t n_samples)
 
 /* State -------------------------------------------------------------------*/
 
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-  for (int i = 0; i < 4; ++i) {
-    p[i] = (unsigned char)(v >> (8 * i));
-  }
-}
-
-static uint32_t
-get_u32(const unsigned char *p)
-{
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Instantiation class; may run while the audio thread runs (hosts save
    from the GUI thread): it copies what run() published (what was learned,
    and the settings of the last design), retrying while run() writes it. */
@@ -797,54 +780,34 @@ save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handl
     return LV2_STATE_ERR_NO_FEATURE;
   }
   unsigned char *blob = (unsigned char *)calloc(1, BLOB_BYTES);
-  PsLtasData *data = (PsLtasData *)malloc(2 * sizeof(PsLtasData));
-  if (!blob || !data) {
+  Learned *copy = (Learned *)malloc(sizeof(Learned));
+  if (!blob || !copy ||
+      !ps_seqlock_read(&self->published_lock, copy, &self->published, sizeof(*copy))) {
     free(blob);
-    free(data);
-    return LV2_STATE_ERR_UNKNOWN;
-  }
-  Settings settings;
-  bool copied = false;
-  for (int attempt = 0; attempt < 1000 && !copied; ++attempt) {
-    const unsigned before = atomic_load_explicit(&self->published_seq, memory_order_acquire);
-    if (!(before & 1u)) {
-      data[0] = self->published.reference;
-      data[1] = self->published.take;
-      settings = self->published.settings;
-      atomic_thread_fence(memory_order_acquire);
-      copied = atomic_load_explicit(&self->published_seq, memory_order_relaxed) == before;
-    }
-    if (!copied) {
-      const struct timespec pause = {0, 1000000};
-      nanosleep(&pause, NULL);
-    }
-  }
-  if (!copied) {
-    free(blob);
-    free(data);
+    free(copy);
     return LV2_STATE_ERR_UNKNOWN;
   }
   memcpy(blob, BLOB_MAGIC, 4);
-  put_u32(blob + 4, BLOB_VERSION);
-  put_u32(blob + 8, PS_LTAS_BANDS);
-  put_u32(blob + 12, PS_LTAS_PER_OCTAVE);
+  ps_le_put_u32(blob + 4, BLOB_VERSION);
+  ps_le_put_u32(blob + 8, PS_LTAS_BANDS);
+  ps_le_put_u32(blob + 12, PS_LTAS_PER_OCTAVE);
   ps_le_put_double(blob + 16, PS_LTAS_LOW_HZ);
   ps_le_put_double(blob + 24, self->rate);
-  const Settings *s = &settings;
+  const Settings *s = &copy->settings;
   ps_le_put_double(blob + 32, s->params.amount);
   ps_le_put_double(blob + 40, s->params.smoothing_oct);
   ps_le_put_double(blob + 48, s->params.max_gain_db);
   ps_le_put_double(blob + 56, s->params.low_hz);
   ps_le_put_double(blob + 64, s->params.high_hz);
-  put_u32(blob + 72, (uint32_t)s->phase);
-  put_u32(blob + 76, 0);
-  ps_ltas_data_encode(&data[0], blob + BLOB_HEADER);
-  ps_ltas_data_encode(&data[1], blob + BLOB_HEADER + PS_LTAS_DATA_BYTES);
+  ps_le_put_u32(blob + 72, (uint32_t)s->phase);
+  ps_le_put_u32(blob + 76, 0);
+  ps_ltas_data_encode(&copy->reference, blob + BLOB_HEADER);
+  ps_ltas_data_encode(&copy->take, blob + BLOB_HEADER + PS_LTAS_DATA_BYTES);
   const LV2_State_Status st = store(handle, self->uris.learned, blob, BLOB_BYTES,
                                     self->uris.atom_Chunk,
                                     LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
   free(blob);
-  free(data);
+  free(copy);
   return st;
 }
 
@@ -866,8 +829,8 @@ restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Han
     return LV2_STATE_SUCCESS; /* nothing learned was saved */
   }
   if (type != self->uris.atom_Chunk || size != BLOB_BYTES || memcmp(blob, BLOB_MAGIC, 4) ||
-      get_u32(blob + 4) != BLOB_VERSION || get_u32(blob + 8) != PS_LTAS_BANDS ||
-      get_u32(blob + 12) != PS_LTAS_PER_OCTAVE ||
+      ps_le_get_u32(blob + 4) != BLOB_VERSION || ps_le_get_u32(blob + 8) != PS_LTAS_BANDS ||
+      ps_le_get_u32(blob + 12) != PS_LTAS_PER_OCTAVE ||
       ps_le_get_double(blob + 16) != PS_LTAS_LOW_HZ) {
     return LV2_STATE_ERR_BAD_TYPE;
   }
@@ -877,7 +840,7 @@ restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Han
   s.params.max_gain_db = ps_le_get_double(blob + 48);
   s.params.low_hz = ps_le_get_double(blob + 56);
   s.params.high_hz = ps_le_get_double(blob + 64);
-  s.phase = get_u32(blob + 72) ? PS_EQMATCH_LINEAR_PHASE : PS_EQMATCH_MINIMUM_PHASE;
+  s.phase = ps_le_get_u32(blob + 72) ? PS_EQMATCH_LINEAR_PHASE : PS_EQMATCH_MINIMUM_PHASE;
   float curve_check[PS_LTAS_BANDS];
   PsLtasData empty;
   memset(&empty, 0, sizeof(empty));

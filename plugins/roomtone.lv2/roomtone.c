@@ -21,6 +21,7 @@
 #include "ps_status.h"
 #include "room_fill.h"
 #include "room_profile.h"
+#include "seqlock.h"
 
 #include <lv2/atom/atom.h>
 #include <lv2/atom/util.h>
@@ -32,12 +33,10 @@
 #include <lv2/worker/worker.h>
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define ROOMTONE_URI "urn:postsync:roomtone"
 #define PROFILE_URI ROOMTONE_URI "#profile"
@@ -59,10 +58,6 @@ typedef enum {
 /* While learning, a new profile at most this often (seconds of audio). */
 #define PROFILE_EVERY 1.0
 
-#define BLOB_MAGIC "PSRP"
-#define BLOB_VERSION 1u
-#define BLOB_HEADER 16
-#define BLOB_BYTES (BLOB_HEADER + PS_ROOM_PROFILE_BYTES)
 
 typedef struct {
   LV2_URID atom_Chunk;
@@ -115,7 +110,7 @@ typedef struct {
   float profile_db;      /* its level, for floor_db */
   /* what save() stores, published under a sequence lock (odd: writing) */
   PsRoomProfile published;
-  atomic_uint published_seq;
+  PsSeqlock published_lock;
 
   int64_t position;
   bool was_learning;
@@ -250,11 +245,9 @@ connect_port(LV2_Handle instance, uint32_t port, void *data)
 static void
 publish(RoomTone *self)
 {
-  const unsigned seq = atomic_load_explicit(&self->published_seq, memory_order_relaxed);
-  atomic_store_explicit(&self->published_seq, seq + 1, memory_order_relaxed);
-  atomic_thread_fence(memory_order_release);
+  ps_seqlock_write_begin(&self->published_lock);
   self->published = self->profile;
-  atomic_store_explicit(&self->published_seq, seq + 2, memory_order_release);
+  ps_seqlock_write_end(&self->published_lock);
 }
 
 /* Worker thread (or inline): the profile of the snapshot, and the
@@ -474,31 +467,14 @@ save(LV2_Handle instance, LV2_State_Store_Function store, LV2_State_Handle handl
   if (!self->uris.profile) {
     return LV2_STATE_ERR_NO_FEATURE;
   }
-  unsigned char *blob = (unsigned char *)calloc(1, BLOB_BYTES);
+  unsigned char *blob = (unsigned char *)calloc(1, PS_ROOM_PROFILE_FILE_BYTES);
   PsRoomProfile *copy = (PsRoomProfile *)malloc(sizeof(PsRoomProfile));
-  bool copied = false;
-  for (int attempt = 0; blob && copy && attempt < 1000 && !copied; ++attempt) {
-    const unsigned before = atomic_load_explicit(&self->published_seq, memory_order_acquire);
-    if (!(before & 1u)) {
-      *copy = self->published;
-      atomic_thread_fence(memory_order_acquire);
-      copied = atomic_load_explicit(&self->published_seq, memory_order_relaxed) == before;
-    }
-    if (!copied) {
-      const struct timespec pause = {0, 1000000};
-      nanosleep(&pause, NULL);
-    }
-  }
   LV2_State_Status st = LV2_STATE_ERR_UNKNOWN;
-  if (copied) {
-    memcpy(blob, BLOB_MAGIC, 4);
-    for (int i = 0; i < 4; ++i) {
-      blob[4 + i] = (unsigned char)(BLOB_VERSION >> (8 * i));
-    }
-    ps_le_put_double(blob + 8, self->rate); /* for the curious; not needed */
-    ps_room_profile_encode(copy, blob + BLOB_HEADER);
-    st = store(handle, self->uris.profile, blob, BLOB_BYTES, self->uris.atom_Chunk,
-               LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
+  if (blob && copy &&
+      ps_seqlock_read(&self->published_lock, copy, &self->published, sizeof(*copy))) {
+    ps_room_profile_write(copy, blob);
+    st = store(handle, self->uris.profile, blob, PS_ROOM_PROFILE_FILE_BYTES,
+               self->uris.atom_Chunk, LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
   }
   free(blob);
   free(copy);
@@ -521,15 +497,14 @@ restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve, LV2_State_Han
   if (!blob) {
     return LV2_STATE_SUCCESS;
   }
-  if (type != self->uris.atom_Chunk || size != BLOB_BYTES || memcmp(blob, BLOB_MAGIC, 4) ||
-      blob[4] != (BLOB_VERSION & 0xFF) || blob[5] || blob[6] || blob[7]) {
+  if (type != self->uris.atom_Chunk) {
     return LV2_STATE_ERR_BAD_TYPE;
   }
   PsRoomProfile *p = (PsRoomProfile *)malloc(sizeof(PsRoomProfile));
   if (!p) {
     return LV2_STATE_ERR_UNKNOWN;
   }
-  if (ps_room_profile_decode(p, blob + BLOB_HEADER)) {
+  if (ps_room_profile_read(p, blob, size)) {
     free(p);
     return LV2_STATE_ERR_BAD_TYPE;
   }

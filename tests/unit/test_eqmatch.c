@@ -8,6 +8,7 @@
 #include "eqmatch.h"
 #include "fft.h"
 #include "kweight.h"
+#include "le_bytes.h"
 #include "ltas.h"
 #include "ps_status.h"
 

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "fft.h"
 #include "noise_floor.h"
+#include "le_bytes.h"
 #include "ps_status.h"
 #include "room_profile.h"
 #include "room_synth.h"
