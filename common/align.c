@@ -3,9 +3,9 @@
 
 #include "fft.h"
 #include "ps_status.h"
+#include "resample.h"
 
 #include <math.h>
-#include <samplerate.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,25 +43,12 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
   }
   *features = NULL;
   *frames = 0;
-  /* to 16 kHz */
-  const double ratio = ANALYSIS_RATE / rate;
-  const size_t m = (size_t)ceil((double)n * ratio) + 16;
-  float *y = (float *)calloc(m, sizeof(float));
-  if (!y) {
-    return PS_ERR_NOMEM;
+  float *y = NULL;
+  size_t len = 0;
+  const int rs = ps_resample(x, n, ANALYSIS_RATE / rate, PS_RESAMPLE_MEDIUM, &y, &len);
+  if (rs) {
+    return rs;
   }
-  SRC_DATA src;
-  memset(&src, 0, sizeof(src));
-  src.data_in = x;
-  src.input_frames = (long)n;
-  src.data_out = y;
-  src.output_frames = (long)m;
-  src.src_ratio = ratio;
-  if (src_simple(&src, SRC_SINC_MEDIUM_QUALITY, 1)) {
-    free(y);
-    return PS_ERR_ARG;
-  }
-  const size_t len = (size_t)src.output_frames_gen;
   const size_t count = len / HOP + 1;
   double *mel = (double *)calloc(count * MELS, sizeof(double));
   double *sorted = (double *)calloc(count, sizeof(double));

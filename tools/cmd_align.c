@@ -4,11 +4,11 @@
 #include "audiofile.h"
 #include "commands.h"
 #include "ps_status.h"
+#include "resample.h"
 #include "tsm.h"
 
 #include <errno.h>
 #include <math.h>
-#include <samplerate.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,32 +229,15 @@ cmd_align(int argc, char **argv)
   }
   if (o.output) {
     /* the take at the guide's rate */
-    const double ratio = rate_guide / rate_take;
-    const size_t n_res = (size_t)ceil((double)n_take * ratio) + 16;
-    resampled = (float *)calloc(n_res, sizeof(float));
+    size_t have = 0;
     out = (float *)calloc(n_guide, sizeof(float));
     out_times = (double *)calloc(f_guide, sizeof(double));
     in_times = (double *)calloc(f_guide, sizeof(double));
-    if (!resampled || !out || !out_times || !in_times || ps_tsm_init(&tsm, rate_guide)) {
-      fprintf(stderr, "postsync align: out of memory\n");
+    if (!out || !out_times || !in_times || ps_tsm_init(&tsm, rate_guide) ||
+        ps_resample(take, n_take, rate_guide / rate_take, PS_RESAMPLE_BEST, &resampled,
+                    &have)) {
+      fprintf(stderr, "postsync align: out of memory, or cannot resample the take\n");
       goto done;
-    }
-    size_t have = n_take;
-    if (ratio != 1.0) {
-      SRC_DATA src;
-      memset(&src, 0, sizeof(src));
-      src.data_in = take;
-      src.input_frames = (long)n_take;
-      src.data_out = resampled;
-      src.output_frames = (long)n_res;
-      src.src_ratio = ratio;
-      if (src_simple(&src, SRC_SINC_BEST_QUALITY, 1)) {
-        fprintf(stderr, "postsync align: cannot resample the take\n");
-        goto done;
-      }
-      have = (size_t)src.output_frames_gen;
-    } else {
-      memcpy(resampled, take, n_take * sizeof(float));
     }
     const double per_frame = rate_guide / PS_ALIGN_FRAME_RATE;
     for (size_t i = 0; i < f_guide; ++i) {
