@@ -111,6 +111,26 @@ audio_open(AudioIn *in, const char *path, int layout, char *err, size_t err_size
   return 0;
 }
 
+int
+audio_open_for(AudioIn *in, const char *path, const char *command, int max_channels)
+{
+  char err[256];
+  if (audio_open(in, path, -1, err, sizeof(err))) {
+    fprintf(stderr, "postsync %s: %s: %s\n", command, path, err);
+    return -1;
+  }
+  if (in->info.samplerate < 22050 || in->info.samplerate > 192000 ||
+      in->info.channels > max_channels) {
+    fprintf(stderr, "postsync %s: %s: %d Hz, %d channels: it takes 22050 to 192000 Hz and "
+                    "up to %d channel%s\n",
+            command, path, in->info.samplerate, in->info.channels, max_channels,
+            max_channels == 1 ? "" : "s");
+    audio_close(in);
+    return -1;
+  }
+  return 0;
+}
+
 void
 audio_close(AudioIn *in)
 {

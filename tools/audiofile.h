@@ -23,6 +23,10 @@ typedef struct {
 int audio_open(AudioIn *in, const char *path, int layout, char *err, size_t err_size);
 void audio_close(AudioIn *in);
 
+/* audio_open for an engine that takes 22050..192000 Hz and 1..max_channels:
+   on failure prints "postsync COMMAND: PATH: reason" and returns -1. */
+int audio_open_for(AudioIn *in, const char *path, const char *command, int max_channels);
+
 /* Buffers for reading a file in pieces of `frames`, one array per channel. */
 typedef struct {
   float *interleaved;

@@ -226,32 +226,13 @@ parse(int argc, char **argv, Options *o)
   return 0;
 }
 
-/* Opens a file the engines can take (rate and channels). */
-static int
-open_input(AudioIn *in, const char *path)
-{
-  char err[256];
-  if (audio_open(in, path, -1, err, sizeof(err))) {
-    fprintf(stderr, "postsync eqmatch: %s: %s\n", path, err);
-    return -1;
-  }
-  if (in->info.samplerate < 22050 || in->info.samplerate > 192000 ||
-      in->info.channels > LTAS_CHANNELS) {
-    fprintf(stderr, "postsync eqmatch: %s: %d Hz, %d channels: EQ match takes 22050 to "
-                    "192000 Hz and up to %d channels\n",
-            path, in->info.samplerate, in->info.channels, LTAS_CHANNELS);
-    audio_close(in);
-    return -1;
-  }
-  return 0;
-}
 
 /* Adds what one file teaches to `data`. */
 static int
 learn(const char *path, PsLtasData *data, AudioBuffers *buf, bool quiet)
 {
   AudioIn in;
-  if (open_input(&in, path)) {
+  if (audio_open_for(&in, path, "eqmatch", LTAS_CHANNELS)) {
     return -1;
   }
   PsLtas *ltas = NULL;
@@ -313,7 +294,7 @@ apply(const char *in_path, const char *out_path, const float *curve, PsEqmatchPh
       AudioBuffers *buf, bool quiet)
 {
   AudioIn in;
-  if (open_input(&in, in_path)) {
+  if (audio_open_for(&in, in_path, "eqmatch", LTAS_CHANNELS)) {
     return -1;
   }
   const int ch = in.info.channels;

@@ -148,29 +148,12 @@ parse(int argc, char **argv, Options *o)
   return 0;
 }
 
-static int
-open_input(AudioIn *in, const char *path)
-{
-  char err[256];
-  if (audio_open(in, path, -1, err, sizeof(err))) {
-    fprintf(stderr, "postsync roomtone: %s: %s\n", path, err);
-    return -1;
-  }
-  if (in->info.samplerate < 22050 || in->info.samplerate > 192000 || in->info.channels > 2) {
-    fprintf(stderr, "postsync roomtone: %s: %d Hz, %d channels: room tone takes 22050 to "
-                    "192000 Hz, mono or stereo\n",
-            path, in->info.samplerate, in->info.channels);
-    audio_close(in);
-    return -1;
-  }
-  return 0;
-}
 
 static int
 learn(const Options *o, PsRoomProfile *profile, AudioBuffers *buf, double *rate, int *channels)
 {
   AudioIn in;
-  if (open_input(&in, o->reference)) {
+  if (audio_open_for(&in, o->reference, "roomtone", 2)) {
     return -1;
   }
   PsRoomLearn *learner = NULL;
@@ -298,7 +281,7 @@ generate(const Options *o, const PsRoomProfile *profile, AudioBuffers *buf, doub
   memset(&info, 0, sizeof(info));
   sf_count_t total = 0;
   if (o->under) {
-    if (open_input(&in, o->under)) {
+    if (audio_open_for(&in, o->under, "roomtone", 2)) {
       return -1;
     }
     info = in.info;
