@@ -3,8 +3,11 @@
    static memory: both are async-signal-safe. */
 #include "cleanup.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { SLOTS = 64, PATH_SIZE = 4096 };
@@ -78,4 +81,56 @@ void
 dlg_cleanup_run(void)
 {
   remove_all();
+}
+
+FILE *
+dlg_output_open(DlgOutput *out, const char *path, const char *program)
+{
+  out->path = path;
+  out->slot = -1;
+  if (snprintf(out->temp, sizeof(out->temp), "%s.XXXXXX", path) >= (int)sizeof(out->temp)) {
+    fprintf(stderr, "%s: %s: path too long\n", program, path);
+    return NULL;
+  }
+  const int fd = mkstemp(out->temp);
+  if (fd < 0) {
+    fprintf(stderr, "%s: cannot write %s: %s\n", program, path, strerror(errno));
+    return NULL;
+  }
+  out->slot = dlg_cleanup_add(out->temp, 0);
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  FILE *file = fdopen(fd, "wb");
+  if (!file) {
+    close(fd);
+    fprintf(stderr, "%s: cannot write %s: %s\n", program, path, strerror(errno));
+  }
+  return file;
+}
+
+int
+dlg_output_close(FILE *file, const char *path, const char *program)
+{
+  if (ferror(file) | fclose(file)) {
+    fprintf(stderr, "%s: cannot write %s\n", program, path);
+    return -1;
+  }
+  return 0;
+}
+
+int
+dlg_outputs_commit(DlgOutput *outputs, size_t n, const char *program, int verbose)
+{
+  for (size_t k = 0; k < n; ++k) {
+    if (rename(outputs[k].temp, outputs[k].path)) {
+      fprintf(stderr, "%s: cannot write %s: %s\n", program, outputs[k].path, strerror(errno));
+      return -1;
+    }
+    dlg_cleanup_forget(outputs[k].slot);
+    if (verbose) {
+      fprintf(stderr, "%s: wrote %s\n", program, outputs[k].path);
+    }
+  }
+  return 0;
 }

@@ -233,42 +233,11 @@ parse_options(int argc, char **argv, Options *o)
 
 /* --- outputs: written beside their final names, renamed at the end -------- */
 
-typedef struct {
-  const char *path;
-  char temp[4200];
-  int slot;
-} Output;
-
-static FILE *
-open_output(Output *out, const char *path)
-{
-  out->path = path;
-  out->slot = -1;
-  if (snprintf(out->temp, sizeof(out->temp), "%s.XXXXXX", path) >= (int)sizeof(out->temp)) {
-    fail("%s: path too long", path);
-    return NULL;
-  }
-  const int fd = mkstemp(out->temp);
-  if (fd < 0) {
-    fprintf(stderr, "gen_dialogue: cannot write %s: %s\n", path, strerror(errno));
-    return NULL;
-  }
-  out->slot = dlg_cleanup_add(out->temp, 0);
-  const mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  FILE *file = fdopen(fd, "wb");
-  if (!file) {
-    close(fd);
-  }
-  return file;
-}
-
 static int
-write_labels(Output *out, const char *path, const unsigned char *labels, size_t n_frames,
+write_labels(DlgOutput *out, const char *path, const unsigned char *labels, size_t n_frames,
              size_t n_speech, const Options *o)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_dialogue");
   if (!file) {
     return -1;
   }
@@ -289,10 +258,10 @@ write_labels(Output *out, const char *path, const unsigned char *labels, size_t 
 /* Writes speech (mono, may be NULL) + bed channels (may be NULL), sample by
    sample in float, interleaved. */
 static int
-write_wav(Output *out, const char *path, const float *speech, float *const *bed, size_t n,
+write_wav(DlgOutput *out, const char *path, const float *speech, float *const *bed, size_t n,
           unsigned channels, unsigned rate)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_dialogue");
   if (!file) {
     return -1;
   }
@@ -514,7 +483,7 @@ main(int argc, char **argv)
             20.0 * log10(mix_peak));
   }
 
-  Output outputs[4];
+  DlgOutput outputs[4];
   size_t n_outputs = 0;
   status = write_wav(&outputs[n_outputs++], o.out, speech.track, bed, n, nch, o.rate);
   if (!status) {
@@ -526,13 +495,8 @@ main(int argc, char **argv)
   if (!status && o.bed_only) {
     status = write_wav(&outputs[n_outputs++], o.bed_only, NULL, bed, n, nch, o.rate);
   }
-  for (size_t k = 0; k < n_outputs && !status; ++k) {
-    if (rename(outputs[k].temp, outputs[k].path)) {
-      fprintf(stderr, "gen_dialogue: cannot write %s: %s\n", outputs[k].path, strerror(errno));
-      status = -1;
-    } else {
-      dlg_cleanup_forget(outputs[k].slot);
-    }
+  if (!status) {
+    status = dlg_outputs_commit(outputs, n_outputs, "gen_dialogue", 0);
   }
   dlg_cleanup_run();
   dlg_speech_free(&speech);

@@ -224,60 +224,19 @@ parse_options(int argc, char **argv, Options *o)
 
 /* --- outputs: written beside their final names, renamed at the end -------- */
 
-typedef struct {
-  const char *path;
-  char temp[4200];
-  int slot;
-} Output;
-
-static FILE *
-open_output(Output *out, const char *path)
-{
-  out->path = path;
-  out->slot = -1;
-  if (snprintf(out->temp, sizeof(out->temp), "%s.XXXXXX", path) >= (int)sizeof(out->temp)) {
-    fail("%s: path too long", path);
-    return NULL;
-  }
-  const int fd = mkstemp(out->temp);
-  if (fd < 0) {
-    fail("cannot write %s: %s", path, strerror(errno));
-    return NULL;
-  }
-  out->slot = dlg_cleanup_add(out->temp, 0);
-  const mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  FILE *file = fdopen(fd, "wb");
-  if (!file) {
-    close(fd);
-  }
-  return file;
-}
-
 static int
-close_output(FILE *file, const char *path)
+write_truth(DlgOutput *out, const char *path, const EqmTruth *truth)
 {
-  if (ferror(file) | fclose(file)) {
-    fail("cannot write %s", path);
-    return -1;
-  }
-  return 0;
-}
-
-static int
-write_truth(Output *out, const char *path, const EqmTruth *truth)
-{
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_eqmatch");
   if (!file) {
     return -1;
   }
   eqm_truth_write(file, truth);
-  return close_output(file, path);
+  return dlg_output_close(file, path, "gen_eqmatch");
 }
 
 static int
-write_curve(Output *out, const char *path, const EqmResponse *response, unsigned per_octave)
+write_curve(DlgOutput *out, const char *path, const EqmResponse *response, unsigned per_octave)
 {
   double *hz = NULL, *db = NULL;
   const size_t n = eqm_response_curve(response, per_octave, &hz, &db);
@@ -285,7 +244,7 @@ write_curve(Output *out, const char *path, const EqmResponse *response, unsigned
     fail("out of memory");
     return -1;
   }
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_eqmatch");
   if (!file) {
     free(hz);
     free(db);
@@ -297,14 +256,14 @@ write_curve(Output *out, const char *path, const EqmResponse *response, unsigned
   }
   free(hz);
   free(db);
-  return close_output(file, path);
+  return dlg_output_close(file, path, "gen_eqmatch");
 }
 
 static int
-write_labels(Output *out, const char *path, const unsigned char *labels, size_t n_frames,
+write_labels(DlgOutput *out, const char *path, const unsigned char *labels, size_t n_frames,
              size_t n_speech, const Options *o, const char *role)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_eqmatch");
   if (!file) {
     return -1;
   }
@@ -314,15 +273,15 @@ write_labels(Output *out, const char *path, const unsigned char *labels, size_t 
   for (size_t k = 0; k < n_frames; ++k) {
     fputs(labels[k] ? "1\n" : "0\n", file);
   }
-  return close_output(file, path);
+  return dlg_output_close(file, path, "gen_eqmatch");
 }
 
 /* Writes speech (mono) + room tone channels, interleaved. */
 static int
-write_wav(Output *out, const char *path, const float *speech, float *const *bed, size_t n,
+write_wav(DlgOutput *out, const char *path, const float *speech, float *const *bed, size_t n,
           unsigned channels, unsigned rate)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_eqmatch");
   if (!file) {
     return -1;
   }
@@ -386,7 +345,7 @@ typedef struct {
 
 /* Renders one recording and writes its outputs (outputs[*n_outputs...]). */
 static int
-record(const Options *o, const Recording *r, Output *outputs, size_t *n_outputs)
+record(const Options *o, const Recording *r, DlgOutput *outputs, size_t *n_outputs)
 {
   const size_t n_frames = (size_t)llround(o->seconds * 100.0);
   const size_t n = dlg_frame_start(n_frames, o->rate);
@@ -494,7 +453,7 @@ main(int argc, char **argv)
     fputc('\n', stderr);
   }
 
-  Output outputs[6];
+  DlgOutput outputs[6];
   size_t n_outputs = 0;
   int status = 0;
   if (o.truth) {
@@ -515,13 +474,8 @@ main(int argc, char **argv)
       status = record(&o, &recordings[i], outputs, &n_outputs);
     }
   }
-  for (size_t k = 0; k < n_outputs && !status; ++k) {
-    if (rename(outputs[k].temp, outputs[k].path)) {
-      fail("cannot write %s: %s", outputs[k].path, strerror(errno));
-      status = -1;
-    } else {
-      dlg_cleanup_forget(outputs[k].slot);
-    }
+  if (!status) {
+    status = dlg_outputs_commit(outputs, n_outputs, "gen_eqmatch", 0);
   }
   dlg_cleanup_run();
   return status ? 1 : 0;

@@ -652,44 +652,12 @@ level_speech(float *speech, const float *noise, size_t n, unsigned rate, double 
 
 /* --- outputs: written beside their final names, renamed at the end --------- */
 
-typedef struct {
-  const char *path;
-  char temp[4200];
-  int slot;
-} Output;
-
-static FILE *
-open_output(Output *out, const char *path)
-{
-  out->path = path;
-  out->slot = -1;
-  if (snprintf(out->temp, sizeof(out->temp), "%s.XXXXXX", path) >= (int)sizeof(out->temp)) {
-    fail("%s: path too long", path);
-    return NULL;
-  }
-  const int fd = mkstemp(out->temp);
-  if (fd < 0) {
-    fail("cannot write %s: %s", path, strerror(errno));
-    return NULL;
-  }
-  out->slot = dlg_cleanup_add(out->temp, 0);
-  const mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  FILE *file = fdopen(fd, "wb");
-  if (!file) {
-    close(fd);
-    fail("cannot write %s: %s", path, strerror(errno));
-  }
-  return file;
-}
-
 /* speech + noise, mono float. */
 static int
-write_wav(Output *out, const char *path, const float *speech, const float *noise, size_t n,
+write_wav(DlgOutput *out, const char *path, const float *speech, const float *noise, size_t n,
           unsigned rate)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_lipsync");
   if (!file) {
     return -1;
   }
@@ -733,10 +701,10 @@ write_wav(Output *out, const char *path, const float *speech, const float *noise
 /* One row per item of the take, in time order; guide words matched by
    their index. */
 static int
-write_csv(Output *out, const char *path, const Item *guide, unsigned guide_rate,
+write_csv(DlgOutput *out, const char *path, const Item *guide, unsigned guide_rate,
           const Item *take, size_t n_take, unsigned take_rate)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_lipsync");
   if (!file) {
     return -1;
   }
@@ -998,7 +966,7 @@ main(int argc, char **argv)
     print_words(&perf, &plan, &o);
   }
 
-  Output outputs[3];
+  DlgOutput outputs[3];
   size_t n_outputs = 0;
   if (!status && o.guide) {
     status = write_wav(&outputs[n_outputs++], o.guide, guide, guide_tone, n_guide, o.guide_rate);
@@ -1010,15 +978,8 @@ main(int argc, char **argv)
     status = write_csv(&outputs[n_outputs++], o.words, perf.guide, o.guide_rate, perf.take,
                        perf.n_take, o.take_rate);
   }
-  for (size_t k = 0; k < n_outputs && !status; ++k) {
-    if (rename(outputs[k].temp, outputs[k].path)) {
-      status = fail("cannot write %s: %s", outputs[k].path, strerror(errno));
-    } else {
-      dlg_cleanup_forget(outputs[k].slot);
-      if (o.verbose) {
-        fprintf(stderr, "gen_lipsync: wrote %s\n", outputs[k].path);
-      }
-    }
+  if (!status) {
+    status = dlg_outputs_commit(outputs, n_outputs, "gen_lipsync", o.verbose);
   }
   dlg_cleanup_run();
   free_performances(&perf);

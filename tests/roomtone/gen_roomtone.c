@@ -497,54 +497,12 @@ perform(DlgSpeech *speech, const Options *o, size_t n, EqmRole role, float *cons
 
 /* --- outputs: written beside their final names, renamed at the end --------- */
 
-typedef struct {
-  const char *path;
-  char temp[4200];
-  int slot;
-} Output;
-
-static FILE *
-open_output(Output *out, const char *path)
-{
-  out->path = path;
-  out->slot = -1;
-  if (snprintf(out->temp, sizeof(out->temp), "%s.XXXXXX", path) >= (int)sizeof(out->temp)) {
-    fail("%s: path too long", path);
-    return NULL;
-  }
-  const int fd = mkstemp(out->temp);
-  if (fd < 0) {
-    fail("cannot write %s: %s", path, strerror(errno));
-    return NULL;
-  }
-  out->slot = dlg_cleanup_add(out->temp, 0);
-  const mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  FILE *file = fdopen(fd, "wb");
-  if (!file) {
-    close(fd);
-    fail("cannot write %s: %s", path, strerror(errno));
-  }
-  return file;
-}
-
-static int
-close_output(FILE *file, const char *path)
-{
-  if (ferror(file) | fclose(file)) {
-    fail("cannot write %s", path);
-    return -1;
-  }
-  return 0;
-}
-
 /* Writes speech (mono, or NULL) + bed[c], channel by channel, interleaved. */
 static int
-write_wav(Output *out, const char *path, const float *speech, float *const *bed, size_t n,
+write_wav(DlgOutput *out, const char *path, const float *speech, float *const *bed, size_t n,
           unsigned channels, unsigned rate)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_roomtone");
   if (!file) {
     return -1;
   }
@@ -589,9 +547,9 @@ write_wav(Output *out, const char *path, const float *speech, float *const *bed,
 }
 
 static int
-write_tones(Output *out, const char *path, const Kind *kind, unsigned channels)
+write_tones(DlgOutput *out, const char *path, const Kind *kind, unsigned channels)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_roomtone");
   if (!file) {
     return -1;
   }
@@ -604,14 +562,14 @@ write_tones(Output *out, const char *path, const Kind *kind, unsigned channels)
     }
     fputc('\n', file);
   }
-  return close_output(file, path);
+  return dlg_output_close(file, path, "gen_roomtone");
 }
 
 static int
-write_labels(Output *out, const char *path, const unsigned char *labels, size_t n_frames,
+write_labels(DlgOutput *out, const char *path, const unsigned char *labels, size_t n_frames,
              size_t n_speech, const Options *o)
 {
-  FILE *file = open_output(out, path);
+  FILE *file = dlg_output_open(out, path, "gen_roomtone");
   if (!file) {
     return -1;
   }
@@ -621,7 +579,7 @@ write_labels(Output *out, const char *path, const unsigned char *labels, size_t 
   for (size_t k = 0; k < n_frames; ++k) {
     fputs(labels[k] ? "1\n" : "0\n", file);
   }
-  return close_output(file, path);
+  return dlg_output_close(file, path, "gen_roomtone");
 }
 
 /* --- main ----------------------------------------------------------------- */
@@ -654,7 +612,7 @@ main(int argc, char **argv)
   memset(&adr, 0, sizeof(adr));
   unsigned char *labels = NULL;
   size_t n_speech = 0;
-  Output outputs[6];
+  DlgOutput outputs[6];
   size_t n_outputs = 0;
 
   int status = 0;
@@ -732,16 +690,8 @@ main(int argc, char **argv)
   if (!status && o.labels) {
     status = write_labels(&outputs[n_outputs++], o.labels, labels, n_frames, n_speech, &o);
   }
-  for (size_t k = 0; k < n_outputs && !status; ++k) {
-    if (rename(outputs[k].temp, outputs[k].path)) {
-      fail("cannot write %s: %s", outputs[k].path, strerror(errno));
-      status = -1;
-    } else {
-      dlg_cleanup_forget(outputs[k].slot);
-      if (o.verbose) {
-        fprintf(stderr, "gen_roomtone: wrote %s\n", outputs[k].path);
-      }
-    }
+  if (!status) {
+    status = dlg_outputs_commit(outputs, n_outputs, "gen_roomtone", o.verbose);
   }
   dlg_cleanup_run();
   dlg_speech_free(&production);
