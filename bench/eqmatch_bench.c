@@ -47,6 +47,8 @@
 #include "ltas.h"
 #include "ps_status.h"
 
+#include "bench_support.h"
+
 #include <lilv/lilv.h>
 #include <lv2/core/lv2.h>
 #include <lv2/urid/urid.h>
@@ -85,83 +87,9 @@
 static const size_t cost_blocks[] = {1, 64, 512, 4096};
 #define N_COST_BLOCKS (sizeof cost_blocks / sizeof cost_blocks[0])
 
-static double
-clock_s(clockid_t id)
-{
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static const char *
-mark(bool ok)
-{
-  return ok ? "\u2714" : "\u2718";
-}
-
-/* Audio files ------------------------------------------------------------*/
-
-typedef struct {
-  float *ch[MAX_CH];
-  unsigned channels;
-  size_t frames;
-  int rate;
-} Audio;
-
-static void
-audio_free(Audio *a)
-{
-  for (unsigned c = 0; c < MAX_CH; ++c) {
-    free(a->ch[c]);
-    a->ch[c] = NULL;
-  }
-}
+/* BenchAudio files ------------------------------------------------------------*/
 
 /* The whole file, one buffer per channel. */
-static int
-audio_load(const char *path, Audio *a)
-{
-  memset(a, 0, sizeof *a);
-  SF_INFO info = {0};
-  SNDFILE *sf = sf_open(path, SFM_READ, &info);
-  if (!sf) {
-    fprintf(stderr, "eqmatch_bench: %s: %s\n", path, sf_strerror(NULL));
-    return -1;
-  }
-  if (info.channels < 1 || info.channels > MAX_CH || info.frames <= 0) {
-    fprintf(stderr, "eqmatch_bench: %s: %d channels, %lld frames\n", path, info.channels,
-            (long long)info.frames);
-    sf_close(sf);
-    return -1;
-  }
-  a->channels = (unsigned)info.channels;
-  a->frames = (size_t)info.frames;
-  a->rate = info.samplerate;
-  float *inter = (float *)malloc(a->frames * a->channels * sizeof(float));
-  bool ok = inter != NULL;
-  for (unsigned c = 0; c < a->channels && ok; ++c) {
-    a->ch[c] = (float *)malloc(a->frames * sizeof(float));
-    ok = a->ch[c] != NULL;
-  }
-  if (ok) {
-    ok = sf_readf_float(sf, inter, info.frames) == info.frames;
-  }
-  sf_close(sf);
-  if (!ok) {
-    fprintf(stderr, "eqmatch_bench: %s: cannot read\n", path);
-    free(inter);
-    audio_free(a);
-    return -1;
-  }
-  for (size_t i = 0; i < a->frames; ++i) {
-    for (unsigned c = 0; c < a->channels; ++c) {
-      a->ch[c][i] = inter[i * a->channels + c];
-    }
-  }
-  free(inter);
-  return 0;
-}
-
 /* Learning, curve and design ----------------------------------------------*/
 
 /* The settings of `postsync eqmatch --max-gain 24`, rounded to float as
@@ -181,7 +109,7 @@ bench_params(void)
 
 /* What a recording teaches, fed as the tool feeds it (4800 frames a call). */
 static int
-learn_audio(const Audio *a, PsLtasData *data)
+learn_audio(const BenchAudio *a, PsLtasData *data)
 {
   PsLtas *ltas = NULL;
   const int st = ps_ltas_init(&ltas, a->rate, a->channels);
@@ -205,7 +133,7 @@ learn_audio(const Audio *a, PsLtasData *data)
 /* Curve and minimum-phase taps (taps_out: ps_eqmatch_design_taps floats,
    allocated here) from a reference and a take already loaded. */
 static int
-make_correction(const Audio *ref, const Audio *take, float *curve, float **taps_out,
+make_correction(const BenchAudio *ref, const BenchAudio *take, float *curve, float **taps_out,
                 size_t *n_taps, double *ref_speech, double *take_speech)
 {
   PsLtasData *r = (PsLtasData *)calloc(1, sizeof(PsLtasData));
@@ -328,12 +256,12 @@ run_case(const CaseSpec *c)
     fprintf(stderr, "eqmatch_bench: %s\n", err);
     return r;
   }
-  Audio ref, take;
-  if (audio_load(c->reference, &ref)) {
+  BenchAudio ref, take;
+  if (bench_audio_load(c->reference, &ref, "eqmatch_bench")) {
     return r;
   }
-  if (audio_load(c->take, &take)) {
-    audio_free(&ref);
+  if (bench_audio_load(c->take, &take, "eqmatch_bench")) {
+    bench_audio_free(&ref);
     return r;
   }
   float curve[PS_LTAS_BANDS];
@@ -342,8 +270,8 @@ run_case(const CaseSpec *c)
   const double rate = ref.rate;
   const int st =
     make_correction(&ref, &take, curve, &taps, &n_taps, &r.ref_speech, &r.take_speech);
-  audio_free(&ref);
-  audio_free(&take);
+  bench_audio_free(&ref);
+  bench_audio_free(&take);
   if (st) {
     return r;
   }
@@ -527,20 +455,20 @@ run_accuracy(const CaseSpec *cases, size_t n_cases)
   if (s.n) {
     const double m0 = s.sum_rms[0] / s.n, m1 = s.sum_rms[1] / s.n;
     printf("  %-24s %5.2f %s      %5.2f %s      <= %.1f dB\n", "mean rms", m0,
-           mark(m0 <= GOAL_MEAN_RMS), m1, mark(m1 <= GOAL_MEAN_RMS), GOAL_MEAN_RMS);
+           bench_mark(m0 <= GOAL_MEAN_RMS), m1, bench_mark(m1 <= GOAL_MEAN_RMS), GOAL_MEAN_RMS);
   }
   if (s.worst_case[0] && s.worst_case[1]) {
     printf("  %-24s %5.2f %s      %5.2f %s      <= %.1f dB   (curve: %s seed %d at %d Hz; "
            "filter: %s seed %d at %d Hz)\n",
-           "worst band", s.worst[0], mark(s.worst[0] <= GOAL_WORST_BAND), s.worst[1],
-           mark(s.worst[1] <= GOAL_WORST_BAND), GOAL_WORST_BAND, s.worst_case[0]->name,
+           "worst band", s.worst[0], bench_mark(s.worst[0] <= GOAL_WORST_BAND), s.worst[1],
+           bench_mark(s.worst[1] <= GOAL_WORST_BAND), GOAL_WORST_BAND, s.worst_case[0]->name,
            s.worst_case[0]->seed, eqm_band_nominal_hz(s.worst_band[0]), s.worst_case[1]->name,
            s.worst_case[1]->seed, eqm_band_nominal_hz(s.worst_band[1]));
   }
   if (s.n_null) {
     printf("  %-24s %5.2f %s      %5.2f %s      <= %.1f dB\n", "null rms (worst seed)",
-           s.null_rms[0], mark(s.null_rms[0] <= GOAL_NULL_RMS), s.null_rms[1],
-           mark(s.null_rms[1] <= GOAL_NULL_RMS), GOAL_NULL_RMS);
+           s.null_rms[0], bench_mark(s.null_rms[0] <= GOAL_NULL_RMS), s.null_rms[1],
+           bench_mark(s.null_rms[1] <= GOAL_NULL_RMS), GOAL_NULL_RMS);
   }
   if (s.n_csv) {
     printf("  the tool's %u curve CSVs (scored above) are the curves computed here to %.4f dB\n",
@@ -553,39 +481,6 @@ run_accuracy(const CaseSpec *cases, size_t n_cases)
 
 /* Cost: the plugin through lilv -------------------------------------------*/
 
-#define MAX_URIS 64
-typedef struct {
-  char *uris[MAX_URIS];
-  unsigned count;
-} UriTable;
-
-static LV2_URID
-map_uri(LV2_URID_Map_Handle handle, const char *uri)
-{
-  UriTable *t = (UriTable *)handle;
-  for (unsigned i = 0; i < t->count; ++i) {
-    if (!strcmp(t->uris[i], uri)) {
-      return i + 1;
-    }
-  }
-  if (t->count == MAX_URIS) {
-    return 0;
-  }
-  const size_t len = strlen(uri) + 1;
-  t->uris[t->count] = (char *)malloc(len);
-  if (!t->uris[t->count]) {
-    return 0;
-  }
-  memcpy(t->uris[t->count], uri, len);
-  return ++t->count;
-}
-
-typedef struct {
-  double cpu;   /* CPU seconds of the process */
-  double worst; /* longest call, wall seconds (blocks > 1) */
-  size_t frames;
-} Timing;
-
 typedef struct {
   LilvInstance *inst;
   unsigned channels;
@@ -595,15 +490,6 @@ typedef struct {
   uint32_t p_in[PLUGIN_CH], p_sc[PLUGIN_CH], p_out[PLUGIN_CH];
   float *out[PLUGIN_CH];
 } Host;
-
-static uint32_t
-port_index(LilvWorld *world, const LilvPlugin *plugin, const char *symbol)
-{
-  LilvNode *sym = lilv_new_string(world, symbol);
-  const LilvPort *p = lilv_plugin_get_port_by_symbol(plugin, sym);
-  lilv_node_free(sym);
-  return p ? lilv_port_get_index(plugin, p) : UINT32_MAX;
-}
 
 static int
 host_open(Host *h, LilvWorld *world, const char *uri, unsigned channels, double rate,
@@ -634,18 +520,18 @@ host_open(Host *h, LilvWorld *world, const char *uri, unsigned channels, double 
     h->controls[i] = isnan(defs[i]) ? 0.0f : defs[i];
   }
   free(defs);
-  h->p_learn = port_index(world, plugin, "learn");
-  h->p_correction = port_index(world, plugin, "correction_db");
-  h->p_ref_seconds = port_index(world, plugin, "ref_seconds");
-  h->p_take_seconds = port_index(world, plugin, "take_seconds");
+  h->p_learn = bench_port_index(world, plugin, "learn");
+  h->p_correction = bench_port_index(world, plugin, "correction_db");
+  h->p_ref_seconds = bench_port_index(world, plugin, "ref_seconds");
+  h->p_take_seconds = bench_port_index(world, plugin, "take_seconds");
   static const char *const sym_in[2][PLUGIN_CH] = {{"in", NULL}, {"in_l", "in_r"}};
   static const char *const sym_sc[2][PLUGIN_CH] = {{"sc", NULL}, {"sc_l", "sc_r"}};
   static const char *const sym_out[2][PLUGIN_CH] = {{"out", NULL}, {"out_l", "out_r"}};
   const unsigned v = channels > 1;
   for (unsigned c = 0; c < channels; ++c) {
-    h->p_in[c] = port_index(world, plugin, sym_in[v][c]);
-    h->p_sc[c] = port_index(world, plugin, sym_sc[v][c]);
-    h->p_out[c] = port_index(world, plugin, sym_out[v][c]);
+    h->p_in[c] = bench_port_index(world, plugin, sym_in[v][c]);
+    h->p_sc[c] = bench_port_index(world, plugin, sym_sc[v][c]);
+    h->p_out[c] = bench_port_index(world, plugin, sym_out[v][c]);
     if (h->p_in[c] == UINT32_MAX || h->p_sc[c] == UINT32_MAX || h->p_out[c] == UINT32_MAX) {
       fprintf(stderr, "eqmatch_bench: %s: audio ports not as expected\n", uri);
       return -1;
@@ -691,14 +577,14 @@ host_close(Host *h)
 /* Runs `frames` frames of the material (looped) through the plugin in host
    blocks of `block`.  The take goes to the main inputs, the reference to
    the sidechain; a mono file feeds every channel. */
-static Timing
-host_run(Host *h, const Audio *ref, const Audio *take, size_t frames, size_t block,
+static BenchTiming
+host_run(Host *h, const BenchAudio *ref, const BenchAudio *take, size_t frames, size_t block,
          size_t *pos)
 {
-  Timing r = {0, 0.0, frames};
+  BenchTiming r = {0, 0.0, frames};
   const size_t len = ref->frames < take->frames ? ref->frames : take->frames;
   const bool time_calls = block > 1;
-  const double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+  const double c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
   for (size_t done = 0; done < frames;) {
     size_t n = frames - done < block ? frames - done : block;
     n = len - *pos < n ? len - *pos : n;
@@ -708,9 +594,9 @@ host_run(Host *h, const Audio *ref, const Audio *take, size_t frames, size_t blo
       lilv_instance_connect_port(h->inst, h->p_sc[c], ref->ch[c < ref->channels ? c : 0] + *pos);
     }
     if (time_calls) {
-      const double a = clock_s(CLOCK_MONOTONIC);
+      const double a = bench_clock_s(CLOCK_MONOTONIC);
       lilv_instance_run(h->inst, (uint32_t)n);
-      const double d = clock_s(CLOCK_MONOTONIC) - a;
+      const double d = bench_clock_s(CLOCK_MONOTONIC) - a;
       r.worst = d > r.worst ? d : r.worst;
     } else {
       lilv_instance_run(h->inst, (uint32_t)n);
@@ -718,15 +604,15 @@ host_run(Host *h, const Audio *ref, const Audio *take, size_t frames, size_t blo
     done += n;
     *pos = *pos + n == len ? 0 : *pos + n;
   }
-  r.cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+  r.cpu = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
   return r;
 }
 
-static Timing
-convolver_run(const float *taps, size_t n_taps, unsigned channels, const Audio *take,
+static BenchTiming
+convolver_run(const float *taps, size_t n_taps, unsigned channels, const BenchAudio *take,
               size_t frames, size_t block, float *const *out)
 {
-  Timing r = {0, 0.0, 0};
+  BenchTiming r = {0, 0.0, 0};
   PsConvolver *conv = NULL;
   PsConvolverFilter *filter = NULL;
   int st = ps_convolver_init(&conv, n_taps, channels);
@@ -745,7 +631,7 @@ convolver_run(const float *taps, size_t n_taps, unsigned channels, const Audio *
   const size_t len = take->frames;
   size_t pos = 0;
   const bool time_calls = block > 1;
-  const double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+  const double c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
   for (size_t done = 0; done < frames;) {
     size_t n = frames - done < block ? frames - done : block;
     n = len - pos < n ? len - pos : n;
@@ -754,9 +640,9 @@ convolver_run(const float *taps, size_t n_taps, unsigned channels, const Audio *
       ip[c] = take->ch[c < take->channels ? c : 0] + pos;
     }
     if (time_calls) {
-      const double a = clock_s(CLOCK_MONOTONIC);
+      const double a = bench_clock_s(CLOCK_MONOTONIC);
       ps_convolver_process(conv, ip, out, n);
-      const double d = clock_s(CLOCK_MONOTONIC) - a;
+      const double d = bench_clock_s(CLOCK_MONOTONIC) - a;
       r.worst = d > r.worst ? d : r.worst;
     } else {
       ps_convolver_process(conv, ip, out, n);
@@ -764,26 +650,20 @@ convolver_run(const float *taps, size_t n_taps, unsigned channels, const Audio *
     done += n;
     pos = pos + n == len ? 0 : pos + n;
   }
-  r.cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+  r.cpu = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
   r.frames = frames;
   ps_convolver_free(&conv);
   ps_convolver_filter_free(&filter);
   return r;
 }
 
-static double
-percent(const Timing *t, double rate)
-{
-  return t->frames ? 100.0 * t->cpu * rate / (double)t->frames : -1.0;
-}
-
 static void
-print_cost_row(const char *label, const Timing *t, double rate)
+print_cost_row(const char *label, const BenchTiming *t, double rate)
 {
   printf("  %-34s", label);
   for (size_t b = 0; b < N_COST_BLOCKS; ++b) {
     if (t[b].frames) {
-      printf("  %7.2f %%", percent(&t[b], rate));
+      printf("  %7.2f %%", bench_percent(&t[b], rate));
     } else {
       printf("  %9s", "n/a");
     }
@@ -798,12 +678,12 @@ print_cost_row(const char *label, const Timing *t, double rate)
 static int
 run_cost(const char *ref_path, const char *take_path, double seconds)
 {
-  Audio ref, take;
-  if (audio_load(ref_path, &ref)) {
+  BenchAudio ref, take;
+  if (bench_audio_load(ref_path, &ref, "eqmatch_bench")) {
     return -1;
   }
-  if (audio_load(take_path, &take)) {
-    audio_free(&ref);
+  if (bench_audio_load(take_path, &take, "eqmatch_bench")) {
+    bench_audio_free(&ref);
     return -1;
   }
   const double rate = ref.rate;
@@ -824,21 +704,21 @@ run_cost(const char *ref_path, const char *take_path, double seconds)
   size_t n_taps = 0;
   double rs = 0.0, ts = 0.0;
   if (make_correction(&ref, &take, curve, &taps, &n_taps, &rs, &ts)) {
-    audio_free(&ref);
-    audio_free(&take);
+    bench_audio_free(&ref);
+    bench_audio_free(&take);
     return -1;
   }
 
-  UriTable uris;
+  BenchUriTable uris;
   memset(&uris, 0, sizeof uris);
-  LV2_URID_Map map = {&uris, map_uri};
+  LV2_URID_Map map = {&uris, bench_map_uri};
   const LV2_Feature f_map = {LV2_URID__map, &map};
   const LV2_Feature *features[] = {&f_map, NULL};
   LilvWorld *world = lilv_world_new();
   lilv_world_load_all(world);
 
-  Timing plugin[2][2][N_COST_BLOCKS]; /* [mono, stereo][apply, learn][block] */
-  Timing anchor[2][2][N_COST_BLOCKS]; /* [plugin's taps, 4096][1 ch, 2 ch][block] */
+  BenchTiming plugin[2][2][N_COST_BLOCKS]; /* [mono, stereo][apply, learn][block] */
+  BenchTiming anchor[2][2][N_COST_BLOCKS]; /* [plugin's taps, 4096][1 ch, 2 ch][block] */
   memset(plugin, 0, sizeof plugin);
   memset(anchor, 0, sizeof anchor);
   float correction[2] = {0.0f, 0.0f};
@@ -922,12 +802,10 @@ run_cost(const char *ref_path, const char *take_path, double seconds)
          n_taps, 64e3 / rate, 512e3 / rate, 4096e3 / rate);
 
   lilv_world_free(world);
-  for (unsigned i = 0; i < uris.count; ++i) {
-    free(uris.uris[i]);
-  }
+  bench_uri_table_free(&uris);
   free(taps);
-  audio_free(&ref);
-  audio_free(&take);
+  bench_audio_free(&ref);
+  bench_audio_free(&take);
   return status;
 }
 

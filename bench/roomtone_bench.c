@@ -45,6 +45,8 @@
 
    A benchmark, not a test: it exits 0 whether or not the goals are met. */
 
+#include "bench_support.h"
+
 #include <lilv/lilv.h>
 #include <lv2/core/lv2.h>
 #include <lv2/urid/urid.h>
@@ -94,20 +96,6 @@
 static const size_t cost_blocks[] = {1, 64, 512, 4096};
 #define N_COST_BLOCKS (sizeof cost_blocks / sizeof cost_blocks[0])
 
-static double
-clock_s(clockid_t id)
-{
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static const char *
-mark(bool ok)
-{
-  return ok ? "\u2714" : "\u2718";
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -115,75 +103,15 @@ base_name(const char *path)
   return s ? s + 1 : path;
 }
 
-/* Audio files ------------------------------------------------------------*/
-
-typedef struct {
-  float *ch[MAX_CH];
-  unsigned channels;
-  size_t frames;
-  int rate;
-} Audio;
-
-static void
-audio_free(Audio *a)
-{
-  for (unsigned c = 0; c < MAX_CH; ++c) {
-    free(a->ch[c]);
-    a->ch[c] = NULL;
-  }
-}
+/* BenchAudio files ------------------------------------------------------------*/
 
 /* The whole file, one buffer per channel. */
-static int
-audio_load(const char *path, Audio *a)
-{
-  memset(a, 0, sizeof *a);
-  SF_INFO info = {0};
-  SNDFILE *sf = sf_open(path, SFM_READ, &info);
-  if (!sf) {
-    fprintf(stderr, "roomtone_bench: %s: %s\n", path, sf_strerror(NULL));
-    return -1;
-  }
-  if (info.channels < 1 || info.channels > MAX_CH || info.frames <= 0) {
-    fprintf(stderr, "roomtone_bench: %s: %d channels, %lld frames\n", path, info.channels,
-            (long long)info.frames);
-    sf_close(sf);
-    return -1;
-  }
-  a->channels = (unsigned)info.channels;
-  a->frames = (size_t)info.frames;
-  a->rate = info.samplerate;
-  float *inter = (float *)malloc(a->frames * a->channels * sizeof(float));
-  bool ok = inter != NULL;
-  for (unsigned c = 0; c < a->channels && ok; ++c) {
-    a->ch[c] = (float *)malloc(a->frames * sizeof(float));
-    ok = a->ch[c] != NULL;
-  }
-  if (ok) {
-    ok = sf_readf_float(sf, inter, info.frames) == info.frames;
-  }
-  sf_close(sf);
-  if (!ok) {
-    fprintf(stderr, "roomtone_bench: %s: cannot read\n", path);
-    free(inter);
-    audio_free(a);
-    return -1;
-  }
-  for (size_t i = 0; i < a->frames; ++i) {
-    for (unsigned c = 0; c < a->channels; ++c) {
-      a->ch[c][i] = inter[i * a->channels + c];
-    }
-  }
-  free(inter);
-  return 0;
-}
-
 /* Mean power over every sample of every channel; < 0 on error. */
 static double
 file_power(const char *path, double *seconds)
 {
-  Audio a;
-  if (audio_load(path, &a)) {
+  BenchAudio a;
+  if (bench_audio_load(path, &a, "roomtone_bench")) {
     return -1.0;
   }
   double sum = 0.0;
@@ -194,7 +122,7 @@ file_power(const char *path, double *seconds)
   }
   const double p = sum / ((double)a.frames * a.channels);
   *seconds = (double)a.frames / a.rate;
-  audio_free(&a);
+  bench_audio_free(&a);
   return p;
 }
 
@@ -510,16 +438,16 @@ print_check_row(const CaseSpec *c, bool first, const char *what, const Check *r)
 {
   char tdb[32] = "-", thz[16] = "-", coh[16] = "-", rep[32] = "n/a";
   if (r->has_tones) {
-    snprintf(tdb, sizeof tdb, "%4.2f %s @ %5.1f", r->tone_db, mark(r->tone_db <= GOAL_TONE_DB),
+    snprintf(tdb, sizeof tdb, "%4.2f %s @ %5.1f", r->tone_db, bench_mark(r->tone_db <= GOAL_TONE_DB),
              r->tone_db_hz);
-    snprintf(thz, sizeof thz, "%5.3f %s", r->tone_hz, mark(r->tone_hz <= GOAL_TONE_HZ));
+    snprintf(thz, sizeof thz, "%5.3f %s", r->tone_hz, bench_mark(r->tone_hz <= GOAL_TONE_HZ));
   }
   if (r->has_coh) {
     snprintf(coh, sizeof coh, "%5.3f %s", r->coh,
-             mark(fabs(r->coh - c->coherence) <= GOAL_COHERENCE));
+             bench_mark(fabs(r->coh - c->coherence) <= GOAL_COHERENCE));
   }
   if (r->has_rep) {
-    snprintf(rep, sizeof rep, "%6.4f %s @ %6.3f", r->rep, mark(r->rep <= GOAL_REPEAT),
+    snprintf(rep, sizeof rep, "%6.4f %s @ %6.3f", r->rep, bench_mark(r->rep <= GOAL_REPEAT),
              r->rep_lag);
   }
   char seed[16] = "";
@@ -527,8 +455,8 @@ print_check_row(const CaseSpec *c, bool first, const char *what, const Check *r)
     snprintf(seed, sizeof seed, "%d", c->seed);
   }
   printf("  %-12s %4s  %-12s %4.2f %s  %+5.2f %s @ %5.0f  %+6.2f  ", first ? c->name : "", seed,
-         what, r->rms, mark(r->rms <= GOAL_BAND_RMS), r->worst_signed,
-         mark(r->worst <= GOAL_WORST_BAND), r->worst_hz, r->level_db);
+         what, r->rms, bench_mark(r->rms <= GOAL_BAND_RMS), r->worst_signed,
+         bench_mark(r->worst <= GOAL_WORST_BAND), r->worst_hz, r->level_db);
   print_field(tdb, 16);
   printf("  ");
   print_field(thz, 7);
@@ -561,7 +489,7 @@ print_summary_row(const char *label, unsigned n0, double v0, const char *t0, uns
     snprintf(b, sizeof b, "%.*f", decimals, v1);
   }
   printf("  %-24s %7s %s  %-22s %7s %s  %-22s <= %.*f%s%s\n", label, a,
-         n0 ? mark(v0 <= goal) : " ", n0 ? t0 : "", b, n1 ? mark(v1 <= goal) : " ",
+         n0 ? bench_mark(v0 <= goal) : " ", n0 ? t0 : "", b, n1 ? bench_mark(v1 <= goal) : " ",
          n1 ? t1 : "", goal < 0.2 ? 2 : 1, goal, *unit ? " " : "", unit);
 }
 
@@ -696,39 +624,6 @@ run_accuracy(const char *checker, const CaseSpec *cases, size_t n_cases)
 
 /* Cost: the plugin through lilv -------------------------------------------*/
 
-#define MAX_URIS 64
-typedef struct {
-  char *uris[MAX_URIS];
-  unsigned count;
-} UriTable;
-
-static LV2_URID
-map_uri(LV2_URID_Map_Handle handle, const char *uri)
-{
-  UriTable *t = (UriTable *)handle;
-  for (unsigned i = 0; i < t->count; ++i) {
-    if (!strcmp(t->uris[i], uri)) {
-      return i + 1;
-    }
-  }
-  if (t->count == MAX_URIS) {
-    return 0;
-  }
-  const size_t len = strlen(uri) + 1;
-  t->uris[t->count] = (char *)malloc(len);
-  if (!t->uris[t->count]) {
-    return 0;
-  }
-  memcpy(t->uris[t->count], uri, len);
-  return ++t->count;
-}
-
-typedef struct {
-  double cpu;   /* CPU seconds of the process */
-  double worst; /* longest call, wall seconds */
-  size_t frames;
-} Timing;
-
 typedef struct {
   LilvInstance *inst;
   unsigned channels;
@@ -738,15 +633,6 @@ typedef struct {
   uint32_t p_in[PLUGIN_CH], p_sc[PLUGIN_CH], p_out[PLUGIN_CH];
   float *out[PLUGIN_CH];
 } Host;
-
-static uint32_t
-port_index(LilvWorld *world, const LilvPlugin *plugin, const char *symbol)
-{
-  LilvNode *sym = lilv_new_string(world, symbol);
-  const LilvPort *p = lilv_plugin_get_port_by_symbol(plugin, sym);
-  lilv_node_free(sym);
-  return p ? lilv_port_get_index(plugin, p) : UINT32_MAX;
-}
 
 static int
 host_open(Host *h, LilvWorld *world, const char *uri, unsigned channels, double rate,
@@ -777,20 +663,20 @@ host_open(Host *h, LilvWorld *world, const char *uri, unsigned channels, double 
     h->controls[i] = isnan(defs[i]) ? 0.0f : defs[i];
   }
   free(defs);
-  h->p_learn = port_index(world, plugin, "learn");
-  h->p_mode = port_index(world, plugin, "mode");
-  h->p_floor = port_index(world, plugin, "floor_db");
-  h->p_learned = port_index(world, plugin, "learned_seconds");
-  h->p_tones = port_index(world, plugin, "tones");
-  h->p_control = port_index(world, plugin, "control");
+  h->p_learn = bench_port_index(world, plugin, "learn");
+  h->p_mode = bench_port_index(world, plugin, "mode");
+  h->p_floor = bench_port_index(world, plugin, "floor_db");
+  h->p_learned = bench_port_index(world, plugin, "learned_seconds");
+  h->p_tones = bench_port_index(world, plugin, "tones");
+  h->p_control = bench_port_index(world, plugin, "control");
   static const char *const sym_in[2][PLUGIN_CH] = {{"in", NULL}, {"in_l", "in_r"}};
   static const char *const sym_sc[2][PLUGIN_CH] = {{"sc", NULL}, {"sc_l", "sc_r"}};
   static const char *const sym_out[2][PLUGIN_CH] = {{"out", NULL}, {"out_l", "out_r"}};
   const unsigned v = channels > 1;
   for (unsigned c = 0; c < channels; ++c) {
-    h->p_in[c] = port_index(world, plugin, sym_in[v][c]);
-    h->p_sc[c] = port_index(world, plugin, sym_sc[v][c]);
-    h->p_out[c] = port_index(world, plugin, sym_out[v][c]);
+    h->p_in[c] = bench_port_index(world, plugin, sym_in[v][c]);
+    h->p_sc[c] = bench_port_index(world, plugin, sym_sc[v][c]);
+    h->p_out[c] = bench_port_index(world, plugin, sym_out[v][c]);
     if (h->p_in[c] == UINT32_MAX || h->p_sc[c] == UINT32_MAX || h->p_out[c] == UINT32_MAX) {
       fprintf(stderr, "roomtone_bench: %s: audio ports not as expected\n", uri);
       return -1;
@@ -839,13 +725,13 @@ host_close(Host *h)
    blocks of `block`: the ADR on the main inputs, the production on the
    sidechain; a mono file feeds every channel.  With time_calls, the
    longest call in wall time. */
-static Timing
-host_run(Host *h, const Audio *prod, const Audio *adr, size_t frames, size_t block, size_t *pos,
+static BenchTiming
+host_run(Host *h, const BenchAudio *prod, const BenchAudio *adr, size_t frames, size_t block, size_t *pos,
          bool time_calls)
 {
-  Timing r = {0.0, 0.0, frames};
+  BenchTiming r = {0.0, 0.0, frames};
   const size_t len = prod->frames < adr->frames ? prod->frames : adr->frames;
-  const double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+  const double c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
   for (size_t done = 0; done < frames;) {
     size_t n = frames - done < block ? frames - done : block;
     n = len - *pos < n ? len - *pos : n;
@@ -855,9 +741,9 @@ host_run(Host *h, const Audio *prod, const Audio *adr, size_t frames, size_t blo
                                  prod->ch[c < prod->channels ? c : 0] + *pos);
     }
     if (time_calls) {
-      const double a = clock_s(CLOCK_MONOTONIC);
+      const double a = bench_clock_s(CLOCK_MONOTONIC);
       lilv_instance_run(h->inst, (uint32_t)n);
-      const double d = clock_s(CLOCK_MONOTONIC) - a;
+      const double d = bench_clock_s(CLOCK_MONOTONIC) - a;
       r.worst = d > r.worst ? d : r.worst;
     } else {
       lilv_instance_run(h->inst, (uint32_t)n);
@@ -865,38 +751,32 @@ host_run(Host *h, const Audio *prod, const Audio *adr, size_t frames, size_t blo
     done += n;
     *pos = *pos + n == len ? 0 : *pos + n;
   }
-  r.cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+  r.cpu = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
   return r;
 }
 
 /* One figure: the CPU share at `block`, and its longest call (at block 1
    from a further, shorter pass with the calls timed). */
-static Timing
-host_figure(Host *h, const Audio *prod, const Audio *adr, size_t frames, size_t block,
+static BenchTiming
+host_figure(Host *h, const BenchAudio *prod, const BenchAudio *adr, size_t frames, size_t block,
             size_t *pos, double rate)
 {
-  Timing t = host_run(h, prod, adr, frames, block, pos, block > 1);
+  BenchTiming t = host_run(h, prod, adr, frames, block, pos, block > 1);
   if (block == 1) {
-    const Timing w =
+    const BenchTiming w =
       host_run(h, prod, adr, (size_t)(BLOCK1_TIMED_SECONDS * rate), block, pos, true);
     t.worst = w.worst;
   }
   return t;
 }
 
-static double
-percent(const Timing *t, double rate)
-{
-  return t->frames ? 100.0 * t->cpu * rate / (double)t->frames : -1.0;
-}
-
 static void
-print_cost_row(const char *label, const Timing *t, double rate)
+print_cost_row(const char *label, const BenchTiming *t, double rate)
 {
   printf("  %-32s", label);
   for (size_t b = 0; b < N_COST_BLOCKS; ++b) {
     if (t[b].frames) {
-      printf("  %7.2f %%", percent(&t[b], rate));
+      printf("  %7.2f %%", bench_percent(&t[b], rate));
     } else {
       printf("  %9s", "n/a");
     }
@@ -917,24 +797,24 @@ typedef struct {
 static int
 run_cost(const CostMaterial *material, double seconds)
 {
-  Audio prod[2], adr[2];
+  BenchAudio prod[2], adr[2];
   bool have[2] = {false, false};
   double rate = 0.0;
   for (unsigned v = 0; v < 2; ++v) {
     if (!material[v].production || !material[v].adr) {
       continue;
     }
-    if (audio_load(material[v].production, &prod[v])) {
+    if (bench_audio_load(material[v].production, &prod[v], "roomtone_bench")) {
       continue;
     }
-    if (audio_load(material[v].adr, &adr[v])) {
-      audio_free(&prod[v]);
+    if (bench_audio_load(material[v].adr, &adr[v], "roomtone_bench")) {
+      bench_audio_free(&prod[v]);
       continue;
     }
     if ((rate > 0.0 && rate != prod[v].rate) || prod[v].rate != adr[v].rate) {
       fprintf(stderr, "roomtone_bench: the cost material is not all at one rate\n");
-      audio_free(&prod[v]);
-      audio_free(&adr[v]);
+      bench_audio_free(&prod[v]);
+      bench_audio_free(&adr[v]);
       continue;
     }
     rate = prod[v].rate;
@@ -961,15 +841,15 @@ run_cost(const CostMaterial *material, double seconds)
          "timed)\n\n",
          WARMUP_SECONDS, BLOCK1_TIMED_SECONDS);
 
-  UriTable uris;
+  BenchUriTable uris;
   memset(&uris, 0, sizeof uris);
-  LV2_URID_Map map = {&uris, map_uri};
+  LV2_URID_Map map = {&uris, bench_map_uri};
   const LV2_Feature f_map = {LV2_URID__map, &map};
   const LV2_Feature *features[] = {&f_map, NULL};
   LilvWorld *world = lilv_world_new();
   lilv_world_load_all(world);
 
-  Timing t[2][N_ACTS][N_COST_BLOCKS]; /* [mono, stereo][activity][block] */
+  BenchTiming t[2][N_ACTS][N_COST_BLOCKS]; /* [mono, stereo][activity][block] */
   memset(t, 0, sizeof t);
   float readings[2][3]; /* floor dB, learned s, tones */
   memset(readings, 0, sizeof readings);
@@ -1065,13 +945,11 @@ run_cost(const CostMaterial *material, double seconds)
   }
 
   lilv_world_free(world);
-  for (unsigned i = 0; i < uris.count; ++i) {
-    free(uris.uris[i]);
-  }
+  bench_uri_table_free(&uris);
   for (unsigned v = 0; v < 2; ++v) {
     if (have[v]) {
-      audio_free(&prod[v]);
-      audio_free(&adr[v]);
+      bench_audio_free(&prod[v]);
+      bench_audio_free(&adr[v]);
     }
   }
   return status;
