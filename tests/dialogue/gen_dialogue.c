@@ -7,6 +7,7 @@
    ratio measured over the speech frames.  The labels say, per 10 ms frame,
    whether speech is present, judged on the clean speech track.  Run with
    --help for the usage, --list for the conditions. */
+#include "options.h"
 #include "beds.h"
 #include "cleanup.h"
 #include "dsp.h"
@@ -123,19 +124,6 @@ fail(const char *format, ...)
 }
 
 static int
-parse_number(const char *text, double lo, double hi, double *value)
-{
-  char *end = NULL;
-  errno = 0;
-  const double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi) {
-    return -1;
-  }
-  *value = v;
-  return 0;
-}
-
-static int
 parse_options(int argc, char **argv, Options *o)
 {
   memset(o, 0, sizeof(*o));
@@ -182,12 +170,12 @@ parse_options(int argc, char **argv, Options *o)
         return fail("unknown condition %s (see --list)", value);
       }
     } else if (!strcmp(arg, "--rate")) {
-      if (parse_number(value, 22050.0, 192000.0, &v) || v != floor(v)) {
+      if (dlg_parse_number(value, 22050.0, 192000.0, &v) || v != floor(v)) {
         return fail("--rate %s: give a whole number of Hz from 22050 to 192000", value);
       }
       o->rate = (unsigned)v;
     } else if (!strcmp(arg, "--seconds")) {
-      if (parse_number(value, 1.0, 600.0, &v)) {
+      if (dlg_parse_number(value, 1.0, 600.0, &v)) {
         return fail("--seconds %s: give a number from 1 to 600", value);
       }
       o->seconds = v;

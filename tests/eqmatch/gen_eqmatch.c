@@ -7,6 +7,7 @@
    spectra should find the correction A/B; its truth, per one-third-octave
    band, comes from the exact responses of the two chains.  Run with --help
    for the usage, --list for the cases and their chains. */
+#include "options.h"
 #include "beds.h"
 #include "cases.h"
 #include "cleanup.h"
@@ -86,19 +87,6 @@ fail(const char *format, ...)
   return 1;
 }
 
-static int
-parse_number(const char *text, double lo, double hi, double *value)
-{
-  char *end = NULL;
-  errno = 0;
-  const double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi) {
-    return -1;
-  }
-  *value = v;
-  return 0;
-}
-
 static void
 list_cases(void)
 {
@@ -159,13 +147,13 @@ parse_options(int argc, char **argv, Options *o)
         return fail("unknown case %s (see --list)", value);
       }
     } else if (!strcmp(arg, "--rate")) {
-      if (parse_number(value, 32000.0, 192000.0, &v) || v != floor(v)) {
+      if (dlg_parse_number(value, 32000.0, 192000.0, &v) || v != floor(v)) {
         return fail("--rate %s: give a whole number of Hz from 32000 to 192000 (the 12.5 kHz "
                     "band reaches 14.1 kHz)", value);
       }
       o->rate = (unsigned)v;
     } else if (!strcmp(arg, "--seconds")) {
-      if (parse_number(value, 3.0, 600.0, &v)) {
+      if (dlg_parse_number(value, 3.0, 600.0, &v)) {
         return fail("--seconds %s: give a number from 3 to 600", value);
       }
       o->seconds = v;
@@ -183,7 +171,7 @@ parse_options(int argc, char **argv, Options *o)
       }
       o->channels = (unsigned)(*value - '0');
     } else if (!strcmp(arg, "--per-octave")) {
-      if (parse_number(value, 12.0, 1536.0, &v) || v != floor(v)) {
+      if (dlg_parse_number(value, 12.0, 1536.0, &v) || v != floor(v)) {
         return fail("--per-octave %s: give a whole number from 12 to 1536", value);
       }
       o->per_octave = (unsigned)v;

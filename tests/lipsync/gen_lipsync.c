@@ -9,6 +9,7 @@
    where each word is in both.  Every word is spoken by espeak-ng on its own
    and trimmed, so its onset and offset are exact.  Run with --help for the
    usage, --list for the sentences and some voices. */
+#include "options.h"
 #include "beds.h"
 #include "cleanup.h"
 #include "dsp.h"
@@ -201,23 +202,10 @@ fail(const char *format, ...)
 }
 
 static int
-parse_number(const char *text, double lo, double hi, double *value)
-{
-  char *end = NULL;
-  errno = 0;
-  const double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi) {
-    return -1;
-  }
-  *value = v;
-  return 0;
-}
-
-static int
 parse_whole(const char *text, double lo, double hi, int *value)
 {
   double v = 0.0;
-  if (parse_number(text, lo, hi, &v) || v != floor(v)) {
+  if (dlg_parse_number(text, lo, hi, &v) || v != floor(v)) {
     return -1;
   }
   *value = (int)v;
@@ -348,17 +336,17 @@ parse_options(int argc, char **argv, Options *o)
       }
       *(!strcmp(arg, "--guide-rate") ? &o->guide_rate : &o->take_rate) = (unsigned)whole;
     } else if (!strcmp(arg, "--guide-noise-db") || !strcmp(arg, "--take-noise-db")) {
-      if (parse_number(value, -120.0, -20.0, &v)) {
+      if (dlg_parse_number(value, -120.0, -20.0, &v)) {
         return fail("%s %s: give a level from -120 to -20 dBFS", arg, value);
       }
       *(!strcmp(arg, "--guide-noise-db") ? &o->guide_noise_db : &o->take_noise_db) = v;
     } else if (!strcmp(arg, "--guide-reverb")) {
-      if (parse_number(value, 0.0, 0.8, &v) || (v > 0.0 && v < 0.1)) {
+      if (dlg_parse_number(value, 0.0, 0.8, &v) || (v > 0.0 && v < 0.1)) {
         return fail("--guide-reverb %s: give 0 (dry) or an RT60 from 0.1 to 0.8 s", value);
       }
       o->guide_reverb = v;
     } else {
-      if (parse_number(value, -30.0, 6.0, &v)) {
+      if (dlg_parse_number(value, -30.0, 6.0, &v)) {
         return fail("--take-db %s: give -30 to 6 dB", value);
       }
       o->take_db = v;

@@ -8,6 +8,7 @@
    over a quiet studio floor goes with it, for a matcher that fills only the
    difference between the two rooms.  Run with --help for the usage, --list
    for the kinds of room tone. */
+#include "options.h"
 #include "beds.h"
 #include "cleanup.h"
 #include "dsp.h"
@@ -172,19 +173,6 @@ fail(const char *format, ...)
 }
 
 static int
-parse_number(const char *text, double lo, double hi, double *value)
-{
-  char *end = NULL;
-  errno = 0;
-  const double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi) {
-    return -1;
-  }
-  *value = v;
-  return 0;
-}
-
-static int
 parse_options(int argc, char **argv, Options *o)
 {
   memset(o, 0, sizeof(*o));
@@ -229,12 +217,12 @@ parse_options(int argc, char **argv, Options *o)
         return fail("unknown kind %s (see --list)", value);
       }
     } else if (!strcmp(arg, "--rate")) {
-      if (parse_number(value, 32000.0, 192000.0, &v) || v != floor(v)) {
+      if (dlg_parse_number(value, 32000.0, 192000.0, &v) || v != floor(v)) {
         return fail("--rate %s: give a whole number of Hz from 32000 to 192000", value);
       }
       o->rate = (unsigned)v;
     } else if (!strcmp(arg, "--seconds")) {
-      if (parse_number(value, 3.0, 600.0, &v)) {
+      if (dlg_parse_number(value, 3.0, 600.0, &v)) {
         return fail("--seconds %s: give a number from 3 to 600", value);
       }
       o->seconds = v;
@@ -252,7 +240,7 @@ parse_options(int argc, char **argv, Options *o)
       }
       o->channels = (unsigned)(*value - '0');
     } else if (!strcmp(arg, "--coherence")) {
-      if (parse_number(value, 0.0, 1.0, &v)) {
+      if (dlg_parse_number(value, 0.0, 1.0, &v)) {
         return fail("--coherence %s: give a number from 0 to 1", value);
       }
       o->coherence = v;

@@ -10,6 +10,8 @@
      TEST beyond a lag, which a looped room tone raises to about 1.
    Exit status 0 when every check passes, 1 when one fails, 2 on bad usage
    or input.  Run with --help for the options. */
+#include "options.h"
+
 #include <fftw3.h>
 #include <sndfile.h>
 
@@ -85,19 +87,6 @@ fail(const char *format, ...)
 }
 
 static int
-parse_number(const char *text, double lo, double hi, double *value)
-{
-  char *end = NULL;
-  errno = 0;
-  const double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi) {
-    return -1;
-  }
-  *value = v;
-  return 0;
-}
-
-static int
 parse_options(int argc, char **argv, Options *o)
 {
   memset(o, 0, sizeof(*o));
@@ -155,7 +144,7 @@ parse_options(int argc, char **argv, Options *o)
     const char *value = argv[++i];
     if (path) {
       *path = value;
-    } else if (parse_number(value, numbers[k].lo, numbers[k].hi,
+    } else if (dlg_parse_number(value, numbers[k].lo, numbers[k].hi,
                             (double *)(void *)((char *)o + numbers[k].offset))) {
       return fail("%s %s: give a number from %g to %g", arg, value, numbers[k].lo,
                   numbers[k].hi);
