@@ -4,6 +4,7 @@
 #include "ps_status.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 struct PsTsm {
@@ -11,6 +12,7 @@ struct PsTsm {
   size_t hop;   /* 10 ms */
   size_t frame; /* 2 hops */
   size_t tolerance;
+  size_t coarse; /* lag and sample step of the coarse search */
   float *window;
 };
 
@@ -32,6 +34,11 @@ ps_tsm_init(PsTsm **out, double rate)
   t->hop = (size_t)lround(0.010 * rate);
   t->frame = 2 * t->hop;
   t->tolerance = (size_t)lround(PS_TSM_TOLERANCE * rate);
+  /* the coarse search looks at every 1/12000 s: a quarter period of 3 kHz,
+     fine enough not to step over the correlation peak of voiced speech,
+     whose energy lies below that */
+  t->coarse = (size_t)lround(rate / 12000.0);
+  t->coarse = t->coarse ? t->coarse : 1;
   t->window = (float *)calloc(t->frame, sizeof(float));
   if (!t->window) {
     ps_tsm_free(&t);
@@ -63,6 +70,12 @@ ps_tsm_hop(const PsTsm *t)
   return t->hop;
 }
 
+size_t
+ps_tsm_reach(const PsTsm *t)
+{
+  return t->hop + t->tolerance;
+}
+
 double
 ps_tsm_map(const double *out_times, const double *in_times, size_t n, double t)
 {
@@ -90,24 +103,78 @@ ps_tsm_map(const double *out_times, const double *in_times, size_t n, double t)
 }
 
 static float
-sample(const float *in, size_t n, long long i)
+sample(const PsTsmSource *s, long long i)
 {
-  return i >= 0 && (size_t)i < n ? in[i] : 0.0f;
+  return i >= s->begin && i < s->end ? s->data[(size_t)i & s->mask] : 0.0f;
 }
 
-/* Normalised cross-correlation of in[a..a+len) and in[b..b+len). */
+/* Normalised cross-correlation of in[a..a+len) and in[b..b+len), every
+   step-th sample. */
 static double
-similarity(const float *in, size_t n, long long a, long long b, size_t len)
+similarity(const PsTsmSource *s, long long a, long long b, size_t len, size_t step)
 {
   double ab = 0.0, aa = 0.0, bb = 0.0;
-  for (size_t j = 0; j < len; ++j) {
-    const double x = (double)sample(in, n, a + (long long)j);
-    const double y = (double)sample(in, n, b + (long long)j);
+  for (size_t j = 0; j < len; j += step) {
+    const double x = (double)sample(s, a + (long long)j);
+    const double y = (double)sample(s, b + (long long)j);
     ab += x * y;
     aa += x * x;
     bb += y * y;
   }
   return aa > 0.0 && bb > 0.0 ? ab / sqrt(aa * bb) : 0.0;
+}
+
+long long
+ps_tsm_choose(const PsTsm *t, const PsTsmSource *s, double centre, long long previous,
+              int has_previous)
+{
+  const long long ideal = (long long)llround(centre) - (long long)t->hop;
+  if (!has_previous) {
+    return ideal;
+  }
+  /* the previous frame's second half is what the first half of this one is
+     crossfaded with: the closest match to it within the tolerance keeps the
+     waveform continuous.  Coarse search on every coarse-th lag and sample,
+     then every lag around the best. */
+  const long long natural = previous + (long long)t->hop;
+  const long long tol = (long long)t->tolerance, step = (long long)t->coarse;
+  long long best = ideal;
+  double best_score = -2.0;
+  for (long long d = -tol; d <= tol; d += step) {
+    const double score = similarity(s, natural, ideal + d, t->hop, t->coarse);
+    if (score > best_score) {
+      best_score = score;
+      best = ideal + d;
+    }
+  }
+  if (step > 1) {
+    const long long around = best;
+    best_score = -2.0;
+    for (long long d = -step + 1; d < step; ++d) {
+      const long long at = around + d;
+      if (at < ideal - tol || at > ideal + tol) {
+        continue;
+      }
+      const double score = similarity(s, natural, at, t->hop, 1);
+      if (score > best_score) {
+        best_score = score;
+        best = at;
+      }
+    }
+  }
+  return best;
+}
+
+void
+ps_tsm_add(const PsTsm *t, const PsTsmSource *s, long long start, float *out, size_t out_mask,
+           long long out_start, long long out_begin, long long out_end)
+{
+  for (size_t j = 0; j < t->frame; ++j) {
+    const long long o = out_start + (long long)j;
+    if (o >= out_begin && o < out_end) {
+      out[(size_t)o & out_mask] += t->window[j] * sample(s, start + (long long)j);
+    }
+  }
 }
 
 int
@@ -125,36 +192,14 @@ ps_tsm_render(PsTsm *t, const float *in, size_t n_in, const double *out_times,
   for (size_t i = 0; i < n_out; ++i) {
     out[i] = 0.0f;
   }
+  const PsTsmSource src = {in, SIZE_MAX, 0, (long long)n_in};
   const long long hop = (long long)t->hop;
   long long previous = 0;
   for (long long k = 0; (k - 1) * hop < (long long)n_out; ++k) {
     /* the frame covers output [k hop - hop, k hop + hop) */
     const double centre = ps_tsm_map(out_times, in_times, n_anchors, (double)(k * hop));
-    const long long ideal = (long long)llround(centre) - hop;
-    long long best = ideal;
-    if (k > 0) {
-      /* the previous frame's second half is what the first half of this
-         one is crossfaded with: the closest match to it within the
-         tolerance keeps the waveform continuous */
-      const long long natural = previous + hop;
-      const long long tol = (long long)t->tolerance;
-      double best_score = -2.0;
-      for (long long d = -tol; d <= tol; ++d) {
-        const double score = similarity(in, n_in, natural, ideal + d, t->hop);
-        if (score > best_score) {
-          best_score = score;
-          best = ideal + d;
-        }
-      }
-    }
-    const long long start = k * hop - hop;
-    for (size_t j = 0; j < t->frame; ++j) {
-      const long long o = start + (long long)j;
-      if (o >= 0 && o < (long long)n_out) {
-        out[o] += t->window[j] * sample(in, n_in, best + (long long)j);
-      }
-    }
-    previous = best;
+    previous = ps_tsm_choose(t, &src, centre, previous, k > 0);
+    ps_tsm_add(t, &src, previous, out, SIZE_MAX, k * hop - hop, 0, (long long)n_out);
   }
   return PS_OK;
 }

@@ -21,6 +21,7 @@
 #define PS_TSM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Search range either side of the map's position, seconds. */
 #define PS_TSM_TOLERANCE 0.008
@@ -35,6 +36,31 @@ size_t ps_tsm_hop(const PsTsm *tsm);
 
 /* The map's input time at output time t (samples). */
 double ps_tsm_map(const double *out_times, const double *in_times, size_t n_anchors, double t);
+
+/* How far past a frame's centre its input reaches (hop + tolerance). */
+size_t ps_tsm_reach(const PsTsm *tsm);
+
+/* The input of the streaming form: samples [begin, end) of an unbounded
+   signal, sample i at data[i & mask] (a ring of a power-of-two size, or
+   mask SIZE_MAX for a plain array); outside [begin, end) it reads as
+   silence. */
+typedef struct {
+  const float *data;
+  size_t mask;
+  long long begin, end;
+} PsTsmSource;
+
+/* One frame of the render, for the streaming aligner: where frame k's 2
+   hops of input start (centre: the map's input time at output time k hop;
+   previous: where frame k - 1's started, has_previous 0 for the first
+   frame), and its windowed input added into out[o & out_mask] for output
+   samples o in [out_start, out_start + 2 hops) within [out_begin,
+   out_end).  The search is coarse (every 1/12000 s of lag and of
+   signal), then sample-exact around the best.  No allocation. */
+long long ps_tsm_choose(const PsTsm *tsm, const PsTsmSource *in, double centre,
+                        long long previous, int has_previous);
+void ps_tsm_add(const PsTsm *tsm, const PsTsmSource *in, long long start, float *out,
+                size_t out_mask, long long out_start, long long out_begin, long long out_end);
 
 /* out[0..n_out) = in[0..n_in) warped by the map (anchors out_times[i] ->
    in_times[i], i < n_anchors; none: the identity).  Input outside
