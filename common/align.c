@@ -12,8 +12,8 @@
 #define ANALYSIS_RATE 16000.0
 #define WINDOW 512
 #define HOP 160
-#define MELS 26
-#define CEPS 12 /* c1..c12 */
+#define MELS PS_ALIGN_MELS
+#define CEPS PS_ALIGN_CEPS
 #define DELTA 2 /* frames each side for the change */
 
 static double
@@ -33,6 +33,48 @@ compare_doubles(const void *a, const void *b)
 {
   const double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
+}
+
+void
+ps_align_mel_edges(double rate, size_t fft_size, double *edges)
+{
+  const double lo = hz_to_mel(100.0), hi = hz_to_mel(7000.0);
+  for (int b = 0; b < MELS + 2; ++b) {
+    edges[b] = mel_to_hz(lo + (hi - lo) * b / (MELS + 1)) * (double)fft_size / rate;
+  }
+}
+
+void
+ps_align_mel_bands(const double *edges, const float *spec, size_t fft_size, double *mel)
+{
+  const long long last = (long long)(fft_size / 2);
+  for (int b = 0; b < MELS; ++b) {
+    double e = 0.0;
+    const long long k0 = (long long)floor(edges[b]), k2 = (long long)ceil(edges[b + 2]);
+    for (long long k = k0 < 1 ? 1 : k0; k <= k2 && k <= last; ++k) {
+      double g = 0.0;
+      if (k >= edges[b] && k <= edges[b + 1]) {
+        g = (k - edges[b]) / (edges[b + 1] - edges[b]);
+      } else if (k > edges[b + 1] && k <= edges[b + 2]) {
+        g = (edges[b + 2] - k) / (edges[b + 2] - edges[b + 1]);
+      }
+      const double re = spec[2 * k], im = spec[2 * k + 1];
+      e += g * (re * re + im * im);
+    }
+    mel[b] = e;
+  }
+}
+
+void
+ps_align_cepstrum(const double *log_mel, double *ceps)
+{
+  for (int c = 1; c <= CEPS; ++c) {
+    double v = 0.0;
+    for (int b = 0; b < MELS; ++b) {
+      v += log_mel[b] * cos(3.14159265358979323846 * c * (b + 0.5) / MELS);
+    }
+    ceps[c - 1] = v;
+  }
 }
 
 int
@@ -68,12 +110,8 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
     ps_fft_free(&fft);
     return st;
   }
-  /* triangular mel filters on the FFT bins */
-  double edges[MELS + 2];
-  const double lo = hz_to_mel(100.0), hi = hz_to_mel(7000.0);
-  for (int b = 0; b < MELS + 2; ++b) {
-    edges[b] = mel_to_hz(lo + (hi - lo) * b / (MELS + 1)) * WINDOW / ANALYSIS_RATE;
-  }
+  double edges[PS_ALIGN_MELS + 2];
+  ps_align_mel_edges(ANALYSIS_RATE, WINDOW, edges);
   float *t = ps_fft_time(fft);
   const float *spec = ps_fft_spectrum(fft);
   for (size_t f = 0; f < count; ++f) {
@@ -84,21 +122,7 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
       t[i] = at >= 0 && (size_t)at < len ? (float)(w * (double)y[at]) : 0.0f;
     }
     ps_fft_forward(fft);
-    for (int b = 0; b < MELS; ++b) {
-      double e = 0.0;
-      const int k0 = (int)floor(edges[b]), k2 = (int)ceil(edges[b + 2]);
-      for (int k = k0 < 1 ? 1 : k0; k <= k2 && k <= WINDOW / 2; ++k) {
-        double g = 0.0;
-        if (k >= edges[b] && k <= edges[b + 1]) {
-          g = (k - edges[b]) / (edges[b + 1] - edges[b]);
-        } else if (k > edges[b + 1] && k <= edges[b + 2]) {
-          g = (edges[b + 2] - k) / (edges[b + 2] - edges[b + 1]);
-        }
-        const double re = spec[2 * k], im = spec[2 * k + 1];
-        e += g * (re * re + im * im);
-      }
-      mel[f * MELS + b] = e;
-    }
+    ps_align_mel_bands(edges, spec, WINDOW, mel + f * MELS);
   }
   /* each band floored at its 10th percentile (and far above denormals) */
   for (int b = 0; b < MELS; ++b) {
@@ -114,13 +138,7 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
   }
   /* cepstrum c1..c12 */
   for (size_t f = 0; f < count; ++f) {
-    for (int c = 1; c <= CEPS; ++c) {
-      double v = 0.0;
-      for (int b = 0; b < MELS; ++b) {
-        v += mel[f * MELS + b] * cos(3.14159265358979323846 * c * (b + 0.5) / MELS);
-      }
-      ceps[f * CEPS + c - 1] = v;
-    }
+    ps_align_cepstrum(mel + f * MELS, ceps + f * CEPS);
   }
   for (size_t f = 0; f < count; ++f) {
     const size_t a = f >= DELTA ? f - DELTA : 0, z = f + DELTA < count ? f + DELTA : count - 1;

@@ -23,6 +23,17 @@
 
 #define PS_ALIGN_FRAME_RATE 100
 #define PS_ALIGN_DIMS 24
+#define PS_ALIGN_MELS 26
+#define PS_ALIGN_CEPS 12 /* c1..c12 */
+
+/* The per-frame steps, shared with the streaming aligner (lipsync.h):
+   edges[PS_ALIGN_MELS + 2] of the triangular mel filters from 100 Hz to
+   7 kHz, in FFT bins of an fft_size transform at rate; the power in each
+   band of a spectrum (ps_fft layout) into mel[PS_ALIGN_MELS]; c1..c12 of
+   the logged bands into ceps[PS_ALIGN_CEPS].  No allocation. */
+void ps_align_mel_edges(double rate, size_t fft_size, double *edges);
+void ps_align_mel_bands(const double *edges, const float *spectrum, size_t fft_size, double *mel);
+void ps_align_cepstrum(const double *log_mel, double *ceps);
 
 /* features[frames * PS_ALIGN_DIMS] of mono x (n samples at rate); the
    caller frees *features.  Not real-time safe. */
