@@ -89,11 +89,18 @@ def write(here, d):
     doap_name, shortdesc, description, groups (labels of in, sc, out),
     controls_in, controls_out, transport (comment of an optional
     time:Position input, or None), audio ((prefix, name, comment) for the
-    main inputs, the sidechain inputs, the outputs)."""
+    main inputs, the sidechain inputs, the outputs).  Optional: variants
+    (default mono and stereo; a variant with an empty symbol takes the bare
+    URI), features and extension_data (the lv2:optionalFeature and
+    lv2:extensionData objects; default those of a plugin with a worker and
+    state)."""
     out = [PREFIXES, d["comment"], PROJECT, d["parameter"]]
     w = out.append
-    for sym, label, gclass, chans in VARIANTS:
-        uri = f"{d['uri']}#{sym}"
+    variants = d.get("variants", VARIANTS)
+    features = d.get("features", "lv2:hardRTCapable, urid:map, work:schedule")
+    extension_data = d.get("extension_data", "state:interface, work:interface")
+    for sym, label, gclass, chans in variants:
+        uri = f"{d['uri']}#{sym}" if sym else d["uri"]
         g_in, g_sc, g_out = d["groups"]
         w(f"<{uri}_settings>\n\ta pg:Group ;\n\tlv2:symbol \"settings\" ;\n\trdfs:label \"Settings\" .\n")
         w(f"<{uri}_readings>\n\ta pg:Group ;\n\tlv2:symbol \"readings\" ;\n\trdfs:label \"Readings\" .\n")
@@ -101,14 +108,15 @@ def write(here, d):
         w(f"<{uri}_sc>\n\ta {gclass}, pg:InputGroup ;\n\tlv2:symbol \"sc\" ;\n\trdfs:label \"{g_sc}\" ;\n\tpg:sideChainOf <{uri}_in> .\n")
         w(f"<{uri}_out>\n\ta {gclass}, pg:OutputGroup ;\n\tlv2:symbol \"out\" ;\n\trdfs:label \"{g_out}\" ;\n\tpg:source <{uri}_in> .\n")
         w(f"<{uri}>\n\ta lv2:Plugin, {d['class']} ;")
-        w(f"\tdoap:name \"{d['doap_name']} {label}\" ;")
-        w(f"\tdoap:shortdesc \"{d['shortdesc']}, {label.lower()}\" ;")
+        w(f"\tdoap:name \"{d['doap_name']}{' ' + label if label else ''}\" ;")
+        w(f"\tdoap:shortdesc \"{d['shortdesc']}{', ' + label.lower() if label else ''}\" ;")
         w(f"\trdfs:comment \"{d['description']}\" ;")
         w("\tdoap:license <http://opensource.org/licenses/isc> ;")
         w("\tlv2:project <urn:postsync:project> ;")
         w("\tlv2:minorVersion 2 ;\n\tlv2:microVersion 0 ;")
-        w("\tlv2:optionalFeature lv2:hardRTCapable, urid:map, work:schedule ;")
-        w("\tlv2:extensionData state:interface, work:interface ;")
+        w(f"\tlv2:optionalFeature {features} ;")
+        if extension_data:
+            w(f"\tlv2:extensionData {extension_data} ;")
         w(f"\tpg:mainInput <{uri}_in> ;\n\tpg:mainOutput <{uri}_out> ;")
         ports = []
         for port in d["controls_in"]:
@@ -135,6 +143,6 @@ def write(here, d):
     name = d["name"]
     open(os.path.join(here, f"{name}.ttl"), "w").write("\n".join(out))
     m = ["@prefix lv2:  <http://lv2plug.in/ns/lv2core#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"]
-    for sym, *_ in VARIANTS:
-        m.append(f"<{d['uri']}#{sym}>\n\ta lv2:Plugin ;\n\tlv2:binary <{name}@SHLIB_EXT@> ;\n\trdfs:seeAlso <{name}.ttl> .\n")
+    for sym, *_ in variants:
+        m.append(f"<{d['uri']}{'#' + sym if sym else ''}>\n\ta lv2:Plugin ;\n\tlv2:binary <{name}@SHLIB_EXT@> ;\n\trdfs:seeAlso <{name}.ttl> .\n")
     open(os.path.join(here, "manifest.ttl.in"), "w").write("\n".join(m))

@@ -1,0 +1,684 @@
+/* Streaming lip-sync: see lipsync.h. */
+#include "lipsync.h"
+
+#include "align.h"
+#include "fft.h"
+#include "ps_status.h"
+#include "tsm.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIMS PS_ALIGN_DIMS
+#define CEPS PS_ALIGN_CEPS
+#define MELS PS_ALIGN_MELS
+#define STEP 4           /* rows committed per decision (40 ms) */
+#define FRAMES 1024      /* frame history kept, a power of two (10.24 s) */
+#define S_LIMIT 200      /* the largest max_shift, frames */
+#define FLOOR_BLOCK 50   /* frames per block of the floors' minimum statistics */
+#define FLOOR_BLOCKS 4   /* past blocks the floor looks back over */
+#define NORM_FRAMES 400.0 /* time constant of the running normalisation */
+#define SMOOTH_MIN 2     /* map smoothing half-width at flexibility 1, frames */
+#define SMOOTH_MAX 40    /* and at flexibility 0 */
+#define CONF_SPAN 10     /* confidence: mean path distance over +-10 frames */
+/* Path distances (RMS over the normalised dimensions) read as confidence 1
+   at or below CONF_GOOD, 0 at or above CONF_POOR: two unrelated frames of
+   unit-variance features lie sqrt(2) apart. */
+#define CONF_GOOD 0.55
+#define CONF_POOR 1.25
+#define BAND (2 * S_LIMIT + 1)
+#define ROWS (S_LIMIT + STEP + 4)
+#define INF 1e30f
+
+/* The running normalisation starts from these deviations (c1..c12 of the
+   floored log-mel bands, then their change per frame), typical of speech
+   in the material of tests/lipsync; the means start at 0. */
+static const double prior_sd[DIMS] = {
+  4.0, 3.0, 2.5, 2.2, 2.0, 1.8, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1,
+  0.8, 0.6, 0.5, 0.45, 0.4, 0.36, 0.33, 0.3, 0.28, 0.26, 0.24, 0.22,
+};
+
+typedef struct {
+  float *ring; /* samples, ring_size (power of two) */
+  double floor_now[MELS];            /* this block's minimum */
+  double floor_past[FLOOR_BLOCKS][MELS];
+  double ceps[FRAMES][CEPS];
+  double mean[DIMS], var[DIMS];
+  float feat[FRAMES][DIMS]; /* normalised, final */
+} Track;
+
+struct PsLipsync {
+  double rate;
+  size_t hop, win, half, fft_size;
+  size_t ring_size, out_size; /* powers of two */
+  Track take, guide;
+  PsFft *fft;
+  float *window;
+  double mel_edges[MELS + 2];
+  PsTsm *tsm;
+  float *out_ring;
+
+  /* settings */
+  long long shift; /* S, frames */
+  double flexibility;
+  bool protect;
+  bool enabled;
+  size_t latency;
+
+  /* position */
+  long long n_in;      /* samples heard */
+  long long n_ceps;    /* frames whose cepstrum is known */
+  long long n_final;   /* frames whose features are final (F) */
+  long long committed; /* rows of the map decided (c) */
+  long long anchor_j;  /* the path's last take frame on row c - 1 */
+  long long rendered;  /* WSOLA frames added (k_r) */
+  long long tsm_previous;
+  double floor_frames; /* frames into the floor's block */
+  long long floor_block;
+  size_t late;
+  float gain; /* 1 aligned .. 0 bypassed */
+  float gain_step;
+
+  /* distances: row i at dist[i % FRAMES][j - i + S_LIMIT] */
+  float (*dist)[BAND];
+  /* the decision's dynamic programming */
+  float (*acc)[BAND];
+  unsigned char (*move)[BAND];
+  double tentative[ROWS + SMOOTH_MAX + 1];
+  double path_dist[ROWS + SMOOTH_MAX + 1];
+  /* per committed row: raw path position, path distance, final map */
+  double raw[FRAMES];
+  double local[FRAMES];
+  double map[FRAMES];
+  double conf[FRAMES];
+};
+
+static size_t
+power_of_two_at_least(size_t n)
+{
+  size_t p = 1;
+  while (p < n) {
+    p <<= 1;
+  }
+  return p;
+}
+
+static size_t
+latency_for(const PsLipsync *ls, long long shift)
+{
+  return (size_t)(shift + STEP + 2) * ls->hop + (ls->win - ls->half);
+}
+
+static void
+track_reset(Track *t, size_t ring_size)
+{
+  memset(t->ring, 0, ring_size * sizeof(float));
+  for (int b = 0; b < MELS; ++b) {
+    t->floor_now[b] = HUGE_VAL;
+    for (int k = 0; k < FLOOR_BLOCKS; ++k) {
+      t->floor_past[k][b] = HUGE_VAL;
+    }
+  }
+  for (int d = 0; d < DIMS; ++d) {
+    t->mean[d] = 0.0;
+    t->var[d] = prior_sd[d] * prior_sd[d];
+  }
+}
+
+void
+ps_lipsync_reset(PsLipsync *ls)
+{
+  if (!ls) {
+    return;
+  }
+  track_reset(&ls->take, ls->ring_size);
+  track_reset(&ls->guide, ls->ring_size);
+  memset(ls->out_ring, 0, ls->out_size * sizeof(float));
+  ls->n_in = 0;
+  ls->n_ceps = 0;
+  ls->n_final = 0;
+  ls->committed = 0;
+  ls->anchor_j = 0;
+  ls->rendered = 0;
+  ls->tsm_previous = 0;
+  ls->floor_frames = 0;
+  ls->floor_block = 0;
+  ls->latency = latency_for(ls, ls->shift);
+}
+
+void
+ps_lipsync_free(PsLipsync **pls)
+{
+  if (!pls || !*pls) {
+    return;
+  }
+  PsLipsync *ls = *pls;
+  free(ls->take.ring);
+  free(ls->guide.ring);
+  free(ls->out_ring);
+  free(ls->window);
+  free(ls->dist);
+  free(ls->acc);
+  free(ls->move);
+  ps_fft_free(&ls->fft);
+  ps_tsm_free(&ls->tsm);
+  free(ls);
+  *pls = NULL;
+}
+
+int
+ps_lipsync_init(PsLipsync **out, double rate)
+{
+  if (!out) {
+    return PS_ERR_ARG;
+  }
+  *out = NULL;
+  if (!(rate >= 22050.0 && rate <= 192000.0)) {
+    return PS_ERR_RATE;
+  }
+  PsLipsync *ls = (PsLipsync *)calloc(1, sizeof(PsLipsync));
+  if (!ls) {
+    return PS_ERR_NOMEM;
+  }
+  ls->rate = rate;
+  ls->hop = (size_t)lround(0.010 * rate);
+  ls->win = (size_t)lround(0.032 * rate);
+  ls->half = ls->win / 2;
+  ls->fft_size = power_of_two_at_least(ls->win);
+  ls->shift = 100; /* 1000 ms */
+  ls->flexibility = 0.8;
+  ls->enabled = true;
+  ls->gain = 1.0f;
+  ls->gain_step = (float)(1.0 / (0.010 * rate));
+  /* the take is read back as far as the oldest frame the map may send an
+     output frame to: latency + S + a frame and its search either side */
+  const size_t reach = (size_t)S_LIMIT * ls->hop;
+  const size_t latency_max = latency_for(ls, S_LIMIT);
+  ls->ring_size = power_of_two_at_least(latency_max + reach + 4 * ls->hop + ls->win);
+  ls->out_size = power_of_two_at_least(latency_max + 4 * ls->hop);
+  ls->take.ring = (float *)calloc(ls->ring_size, sizeof(float));
+  ls->guide.ring = (float *)calloc(ls->ring_size, sizeof(float));
+  ls->out_ring = (float *)calloc(ls->out_size, sizeof(float));
+  ls->window = (float *)calloc(ls->win, sizeof(float));
+  ls->dist = calloc(FRAMES, sizeof(*ls->dist));
+  ls->acc = calloc(ROWS, sizeof(*ls->acc));
+  ls->move = calloc(ROWS, sizeof(*ls->move));
+  int st = ps_tsm_init(&ls->tsm, rate);
+  if (!st) {
+    st = ps_fft_init(&ls->fft, ls->fft_size);
+  }
+  if (!st && (!ls->take.ring || !ls->guide.ring || !ls->out_ring || !ls->window || !ls->dist ||
+              !ls->acc || !ls->move)) {
+    st = PS_ERR_NOMEM;
+  }
+  if (st) {
+    ps_lipsync_free(&ls);
+    return st;
+  }
+  for (size_t i = 0; i < ls->win; ++i) {
+    ls->window[i] =
+      (float)(0.5 - 0.5 * cos(2.0 * 3.14159265358979323846 * ((double)i + 0.5) / (double)ls->win));
+  }
+  ps_align_mel_edges(rate, ls->fft_size, ls->mel_edges);
+  ps_lipsync_reset(ls);
+  *out = ls;
+  return PS_OK;
+}
+
+void
+ps_lipsync_set_max_shift(PsLipsync *ls, double ms)
+{
+  if (!(ms >= PS_LIPSYNC_MAX_SHIFT_MIN_MS)) {
+    ms = PS_LIPSYNC_MAX_SHIFT_MIN_MS;
+  }
+  if (ms > PS_LIPSYNC_MAX_SHIFT_MAX_MS) {
+    ms = PS_LIPSYNC_MAX_SHIFT_MAX_MS;
+  }
+  const long long shift = lround(ms / 10.0);
+  if (shift != ls->shift) {
+    ls->shift = shift;
+    ps_lipsync_reset(ls);
+  }
+}
+
+void
+ps_lipsync_set_flexibility(PsLipsync *ls, double flexibility)
+{
+  ls->flexibility = flexibility >= 0.0 ? (flexibility <= 1.0 ? flexibility : 1.0) : 0.0;
+}
+
+void
+ps_lipsync_set_protect(PsLipsync *ls, bool protect)
+{
+  ls->protect = protect;
+}
+
+void
+ps_lipsync_set_enabled(PsLipsync *ls, bool enabled)
+{
+  ls->enabled = enabled;
+}
+
+size_t
+ps_lipsync_latency(const PsLipsync *ls)
+{
+  return ls->latency;
+}
+
+size_t
+ps_lipsync_late(const PsLipsync *ls)
+{
+  return ls->late;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Features                                                                 */
+
+/* The cepstrum of the frame centred on sample f hop. */
+static void
+track_cepstrum(PsLipsync *ls, Track *t, long long f)
+{
+  float *x = ps_fft_time(ls->fft);
+  const long long start = f * (long long)ls->hop - (long long)ls->half;
+  const size_t mask = ls->ring_size - 1;
+  for (size_t i = 0; i < ls->fft_size; ++i) {
+    const long long at = start + (long long)i;
+    x[i] = i < ls->win && at >= 0 ? ls->window[i] * t->ring[(size_t)at & mask] : 0.0f;
+  }
+  ps_fft_forward(ls->fft);
+  double mel[MELS];
+  ps_align_mel_bands(ls->mel_edges, ps_fft_spectrum(ls->fft), ls->fft_size, mel);
+  /* a power guard near -190 dBFS: digital silence has a finite log */
+  const double guard = 1e-19 * (double)ls->fft_size * (double)ls->fft_size;
+  for (int b = 0; b < MELS; ++b) {
+    const double p = mel[b] + guard;
+    if (p < t->floor_now[b]) {
+      t->floor_now[b] = p;
+    }
+    double floor_b = t->floor_now[b];
+    for (int k = 0; k < FLOOR_BLOCKS; ++k) {
+      floor_b = t->floor_past[k][b] < floor_b ? t->floor_past[k][b] : floor_b;
+    }
+    mel[b] = log(p + floor_b);
+  }
+  ps_align_cepstrum(mel, t->ceps[f % FRAMES]);
+}
+
+static void
+floors_advance(PsLipsync *ls)
+{
+  if (++ls->floor_frames < FLOOR_BLOCK) {
+    return;
+  }
+  ls->floor_frames = 0;
+  const int k = (int)(ls->floor_block++ % FLOOR_BLOCKS);
+  Track *tracks[2] = {&ls->take, &ls->guide};
+  for (int n = 0; n < 2; ++n) {
+    for (int b = 0; b < MELS; ++b) {
+      tracks[n]->floor_past[k][b] = tracks[n]->floor_now[b];
+      tracks[n]->floor_now[b] = HUGE_VAL;
+    }
+  }
+}
+
+/* Frame g's features, now that the cepstrum of g + 2 is known. */
+static void
+track_finalise(Track *t, long long g)
+{
+  const long long a = g >= 2 ? g - 2 : 0, z = g + 2;
+  double v[DIMS];
+  for (int c = 0; c < CEPS; ++c) {
+    v[c] = t->ceps[g % FRAMES][c];
+    v[CEPS + c] = (t->ceps[z % FRAMES][c] - t->ceps[a % FRAMES][c]) / (double)(z - a);
+  }
+  const double alpha = 1.0 / NORM_FRAMES;
+  for (int d = 0; d < DIMS; ++d) {
+    const double e = v[d] - t->mean[d];
+    t->mean[d] += alpha * e;
+    t->var[d] = (1.0 - alpha) * (t->var[d] + alpha * e * e);
+    t->feat[g % FRAMES][d] = (float)((v[d] - t->mean[d]) / sqrt(t->var[d] + 1e-6));
+  }
+}
+
+static float
+distance(const float *a, const float *b)
+{
+  float d = 0.0f;
+  for (int k = 0; k < DIMS; ++k) {
+    const float e = a[k] - b[k];
+    d += e * e;
+  }
+  return sqrtf(d / (float)DIMS);
+}
+
+/* The distances frame f adds: its guide row against the take frames heard,
+   and its take column against the guide frames heard. */
+static void
+distances_add(PsLipsync *ls, long long f)
+{
+  const long long S = ls->shift;
+  for (long long j = f - S > 0 ? f - S : 0; j <= f; ++j) {
+    ls->dist[f % FRAMES][j - f + S_LIMIT] =
+      distance(ls->guide.feat[f % FRAMES], ls->take.feat[j % FRAMES]);
+  }
+  for (long long i = f - S > 0 ? f - S : 0; i < f; ++i) {
+    ls->dist[i % FRAMES][f - i + S_LIMIT] =
+      distance(ls->guide.feat[i % FRAMES], ls->take.feat[f % FRAMES]);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Decisions                                                                */
+
+static float
+dist_at(const PsLipsync *ls, long long i, long long j)
+{
+  return ls->dist[i % FRAMES][j - i + S_LIMIT];
+}
+
+/* Solves the warping from the last committed cell over the frames heard and
+   commits STEP rows. */
+static void
+decide(PsLipsync *ls)
+{
+  const long long S = ls->shift, c = ls->committed;
+  const long long r0 = c > 0 ? c - 1 : 0; /* the start row */
+  const long long F = ls->n_final < r0 + ROWS ? ls->n_final : r0 + ROWS;
+  const long long j0 = c > 0 ? ls->anchor_j : 0;
+  const long long rows = F - r0;
+#define IN_BAND(i, j) ((j) >= 0 && (j) < F && (j) - (i) >= -S && (j) - (i) <= S)
+#define ACC(i, j) ls->acc[(i) - r0][(j) - (i) + S_LIMIT]
+#define MOVE(i, j) ls->move[(i) - r0][(j) - (i) + S_LIMIT]
+  for (long long r = 0; r < rows; ++r) {
+    for (long long b = S_LIMIT - S; b <= S_LIMIT + S; ++b) {
+      ls->acc[r][b] = INF;
+    }
+  }
+  ACC(r0, j0) = c > 0 ? 0.0f : 2.0f * dist_at(ls, 0, 0);
+  for (long long i = r0; i < F; ++i) {
+    for (long long j = i - S; j <= i + S; ++j) {
+      if (!IN_BAND(i, j) || (i == r0 && j == j0)) {
+        continue;
+      }
+      const float d = dist_at(ls, i, j);
+      float best = INF;
+      unsigned char how = 0;
+      if (i - 1 >= r0 && IN_BAND(i - 1, j - 1) && ACC(i - 1, j - 1) < INF) {
+        best = ACC(i - 1, j - 1) + 2.0f * d;
+      }
+      if (i - 2 >= r0 && IN_BAND(i - 2, j - 1) && IN_BAND(i - 1, j) && ACC(i - 2, j - 1) < INF) {
+        const float v = ACC(i - 2, j - 1) + 2.0f * dist_at(ls, i - 1, j) + d;
+        if (v < best) {
+          best = v;
+          how = 1;
+        }
+      }
+      if (i - 1 >= r0 && IN_BAND(i - 1, j - 2) && IN_BAND(i, j - 1) && ACC(i - 1, j - 2) < INF) {
+        const float v = ACC(i - 1, j - 2) + 2.0f * dist_at(ls, i, j - 1) + d;
+        if (v < best) {
+          best = v;
+          how = 2;
+        }
+      }
+      ACC(i, j) = best;
+      MOVE(i, j) = how;
+    }
+  }
+  /* the open end: the best mean cost on the newest guide row or the newest
+     take column */
+  long long ei = -1, ej = -1;
+  double best = HUGE_VAL;
+  for (long long i = r0 + 1; i < F; ++i) {
+    for (long long j = i - S; j <= i + S; ++j) {
+      if (!IN_BAND(i, j) || (i != F - 1 && j != F - 1) || !(ACC(i, j) < INF)) {
+        continue;
+      }
+      const double mean = (double)ACC(i, j) / (double)((i - r0) + (j - j0) + 1);
+      if (mean < best) {
+        best = mean;
+        ei = i;
+        ej = j;
+      }
+    }
+  }
+  double *sum = ls->tentative, *local = ls->path_dist;
+  double hits[ROWS];
+  for (long long r = 0; r < rows; ++r) {
+    sum[r] = 0.0;
+    local[r] = 0.0;
+    hits[r] = 0.0;
+  }
+  if (ei < 0) {
+    /* nothing reachable (not expected): go on along the diagonal */
+    for (long long r = 0; r < rows; ++r) {
+      sum[r] = (double)(j0 + r);
+      local[r] = CONF_POOR;
+    }
+  } else {
+    long long i = ei, j = ej;
+#define VISIT(ii, jj)                                   \
+  do {                                                  \
+    sum[(ii) - r0] += (double)(jj);                     \
+    local[(ii) - r0] += (double)dist_at(ls, (ii), (jj)); \
+    hits[(ii) - r0] += 1.0;                             \
+  } while (0)
+    for (;;) {
+      VISIT(i, j);
+      if (i == r0 && j == j0) {
+        break;
+      }
+      const unsigned char how = MOVE(i, j);
+      if (how == 0) {
+        --i;
+        --j;
+      } else if (how == 1) {
+        VISIT(i - 1, j);
+        i -= 2;
+        --j;
+      } else {
+        VISIT(i, j - 1);
+        --i;
+        j -= 2;
+      }
+    }
+#undef VISIT
+    for (long long r = 0; r < rows; ++r) {
+      if (hits[r] > 0.0) {
+        sum[r] /= hits[r];
+        local[r] /= hits[r];
+      } else {
+        /* rows past an end on the take column: on at slope 1 */
+        sum[r] = sum[r - 1] + 1.0;
+        local[r] = local[r - 1];
+      }
+    }
+  }
+  if (c > 0) {
+    /* the start row's own value stays what was committed */
+    sum[0] = ls->raw[r0 % FRAMES];
+  }
+  /* commit rows c .. c + STEP - 1 */
+  const long long h0 = SMOOTH_MIN + lround((1.0 - ls->flexibility) * (SMOOTH_MAX - SMOOTH_MIN));
+  const long long h = h0 < S ? h0 : S;
+  for (long long i = c; i < c + STEP; ++i) {
+    ls->raw[i % FRAMES] = sum[i - r0];
+    ls->local[i % FRAMES] = local[i - r0];
+  }
+  for (long long i = c; i < c + STEP; ++i) {
+    double s = 0.0, cs = 0.0;
+    long long n = 0, nc = 0;
+    for (long long k = i - h; k <= i + h; ++k) {
+      if (k < 0) {
+        continue;
+      }
+      s += k < c + STEP ? ls->raw[k % FRAMES] : sum[k - r0];
+      ++n;
+    }
+    for (long long k = i - CONF_SPAN; k <= i + CONF_SPAN; ++k) {
+      if (k < 0) {
+        continue;
+      }
+      cs += k < c + STEP ? ls->local[k % FRAMES] : local[k - r0];
+      ++nc;
+    }
+    s /= (double)n;
+    double conf = (CONF_POOR - cs / (double)nc) / (CONF_POOR - CONF_GOOD);
+    conf = conf < 0.0 ? 0.0 : (conf > 1.0 ? 1.0 : conf);
+    ls->conf[i % FRAMES] = conf;
+    double m = s;
+    if (i > 0) {
+      const double prev = ls->map[(i - 1) % FRAMES];
+      if (ls->protect) {
+        /* poorly matched: towards the take's own speed */
+        m = prev + 1.0 + conf * (s - prev - 1.0);
+      }
+      m = m < prev + 0.5 ? prev + 0.5 : (m > prev + 2.0 ? prev + 2.0 : m);
+    }
+    m = m < (double)(i - S) ? (double)(i - S) : (m > (double)(i + S) ? (double)(i + S) : m);
+    ls->map[i % FRAMES] = m < 0.0 ? 0.0 : m;
+  }
+  /* the anchor of the next decision: the path's last take frame on the
+     last committed row */
+  long long last = -1;
+  if (ei >= 0) {
+    long long i = ei, j = ej;
+    for (;;) {
+      if (i == c + STEP - 1 && j > last) {
+        last = j;
+      }
+      if (i < c + STEP - 1 || (i == r0 && j == j0)) {
+        break;
+      }
+      const unsigned char how = MOVE(i, j);
+      if (how == 0) {
+        --i;
+        --j;
+      } else if (how == 1) {
+        if (i - 1 == c + STEP - 1 && j > last) {
+          last = j;
+        }
+        i -= 2;
+        --j;
+      } else {
+        --i;
+        j -= 2;
+      }
+    }
+  }
+  ls->anchor_j = last >= 0 ? last : (long long)llround(sum[c + STEP - 1 - r0]);
+  ls->committed = c + STEP;
+#undef IN_BAND
+#undef ACC
+#undef MOVE
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rendering                                                                */
+
+static void
+render(PsLipsync *ls)
+{
+  const PsTsmSource src = {ls->take.ring, ls->ring_size - 1, 0, ls->n_in};
+  const long long hop = (long long)ls->hop;
+  while (ls->rendered < ls->committed) {
+    const long long k = ls->rendered;
+    const double centre = ls->map[k % FRAMES] * (double)hop;
+    if ((double)ls->n_in < centre + (double)ps_tsm_reach(ls->tsm) + 1.0) {
+      return; /* not heard yet */
+    }
+    ls->tsm_previous = ps_tsm_choose(ls->tsm, &src, centre, ls->tsm_previous, k > 0);
+    ps_tsm_add(ls->tsm, &src, ls->tsm_previous, ls->out_ring, ls->out_size - 1, k * hop - hop,
+               0, INT64_MAX);
+    ++ls->rendered;
+  }
+}
+
+/* What a whole frame of input brings: features, distances, decisions and
+   rendering. */
+static void
+frame_event(PsLipsync *ls)
+{
+  const long long hop = (long long)ls->hop;
+  while (ls->n_ceps * hop - (long long)ls->half + (long long)ls->win <= ls->n_in) {
+    const long long f = ls->n_ceps;
+    track_cepstrum(ls, &ls->take, f);
+    track_cepstrum(ls, &ls->guide, f);
+    floors_advance(ls);
+    ++ls->n_ceps;
+    if (f >= 2) {
+      track_finalise(&ls->take, f - 2);
+      track_finalise(&ls->guide, f - 2);
+      distances_add(ls, f - 2);
+      ls->n_final = f - 1;
+    }
+  }
+  while (ls->committed + STEP + ls->shift <= ls->n_final) {
+    decide(ls);
+  }
+  render(ls);
+}
+
+void
+ps_lipsync_process(PsLipsync *ls, const float *take, const float *guide, float *out, size_t n)
+{
+  const size_t mask = ls->ring_size - 1, out_mask = ls->out_size - 1;
+  const long long hop = (long long)ls->hop, latency = (long long)ls->latency;
+  const long long need = (long long)ls->win - (long long)ls->half;
+  for (size_t s = 0; s < n; ++s) {
+    float x = take ? take[s] : 0.0f, g = guide ? guide[s] : 0.0f;
+    /* silence for what is not a number or absurdly loud; denormals to 0 */
+    x = isfinite(x) && fabsf(x) < 1e6f ? (fabsf(x) > 1e-30f ? x : 0.0f) : 0.0f;
+    g = isfinite(g) && fabsf(g) < 1e6f ? (fabsf(g) > 1e-30f ? g : 0.0f) : 0.0f;
+    const long long at = ls->n_in;
+    ls->take.ring[(size_t)at & mask] = x;
+    ls->guide.ring[(size_t)at & mask] = g;
+    ls->n_in = at + 1;
+    if ((ls->n_in >= need && (ls->n_in - need) % hop == 0) || ls->rendered < ls->committed) {
+      frame_event(ls);
+    }
+    /* the output: the guide's timeline, latency samples ago */
+    const long long t = at - latency;
+    float y = 0.0f, dry = 0.0f;
+    if (t >= 0) {
+      dry = ls->take.ring[(size_t)t & mask];
+      if (t < (ls->rendered - 1) * hop) {
+        y = ls->out_ring[(size_t)t & out_mask];
+      } else {
+        y = dry;
+        ++ls->late;
+      }
+      ls->out_ring[(size_t)t & out_mask] = 0.0f;
+    }
+    const float target = ls->enabled ? 1.0f : 0.0f;
+    if (ls->gain != target) {
+      ls->gain = ls->gain < target ? fminf(target, ls->gain + ls->gain_step)
+                                   : fmaxf(target, ls->gain - ls->gain_step);
+    }
+    out[s] = ls->gain * y + (1.0f - ls->gain) * dry;
+  }
+}
+
+void
+ps_lipsync_readings(const PsLipsync *ls, PsLipsyncReadings *r)
+{
+  const long long hop = (long long)ls->hop;
+  const long long t = ls->n_in - 1 - (long long)ls->latency;
+  long long k = t >= 0 ? t / hop : 0;
+  if (k >= ls->committed) {
+    k = ls->committed - 1;
+  }
+  if (k < 0) {
+    r->offset_ms = 0.0;
+    r->stretch = 1.0;
+    r->confidence = 0.0;
+    return;
+  }
+  r->offset_ms = (ls->map[k % FRAMES] - (double)k) * (double)hop / ls->rate * 1000.0;
+  /* the slope over +-5 frames of what is decided */
+  const long long a = k >= 5 ? k - 5 : 0;
+  const long long z = k + 5 < ls->committed ? k + 5 : ls->committed - 1;
+  r->stretch = z > a ? (ls->map[z % FRAMES] - ls->map[a % FRAMES]) / (double)(z - a) : 1.0;
+  r->confidence = ls->conf[k % FRAMES];
+}

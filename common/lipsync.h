@@ -1,0 +1,86 @@
+/* Streaming lip-sync: a take warped, as it plays, onto a guide's timing
+   (the real-time half of the aligner; align.h has the offline one).
+
+   Every 10 ms both tracks give a feature frame like align.h's (mel
+   cepstrum c1..c12 and its change over +-20 ms, in 32 ms Hann frames at
+   the host's rate), with two streaming differences: each mel band's floor
+   is the minimum of its power over the last 2-2.5 s (not a whole file's
+   10th percentile), and each dimension is normalised by a running mean
+   and deviation over about 4 s (not the file's), started from speech-like
+   values so that a track that opens on silence is not blown up.
+
+   Alignment: distances between guide frame i and take frames j within
+   |j - i| <= S (S = max_shift) are kept as the frames arrive.  Every
+   decision step (4 frames, 40 ms) the symmetric dynamic time warping of
+   align.h (local slopes 1/2..2) is solved again over the frames not yet
+   committed, from the last committed cell, with an open end (the best
+   mean cost on the newest guide frame or the newest take frame); the
+   first 4 rows of its path are committed.  They are then S frames old:
+   the take frame a guide frame matches, up to S later, has been heard.
+
+   The committed path becomes the warp map: smoothed over +-h frames (h
+   from 2, at flexibility 1: syllable by syllable, to 40, at 0: the take's
+   own rhythm between anchors farther apart), kept to local slopes
+   between 1/2 and 2 and within +-S of the diagonal.  With protect on,
+   where the match is poor (words, breaths or noises in one track only)
+   the map's slope is pulled to 1, in proportion to how poor: that
+   material plays at its own speed.
+
+   Rendering: WSOLA frames (tsm.h) from a ring of the take, placed at
+   output time t (guide timeline) from take time map(t).  The output is
+   the guide's timeline delayed by the latency:
+       latency = (S + 4 + 2) hops + (32 ms - 16 ms),
+   max_shift + 76 ms at any rate.  Everything is decided on whole frames
+   of absolute position: the output does not depend on the block sizes.
+
+   Disabled, the output is the take delayed by the same latency (the
+   aligner keeps following, so that enabling again is immediate), with a
+   10 ms crossfade either way. */
+#ifndef PS_LIPSYNC_H
+#define PS_LIPSYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PS_LIPSYNC_MAX_SHIFT_MIN_MS 100.0
+#define PS_LIPSYNC_MAX_SHIFT_MAX_MS 2000.0
+
+typedef struct PsLipsync PsLipsync;
+
+typedef struct {
+  double offset_ms;  /* take minus guide at the output's position */
+  double stretch;    /* take time per guide time there (1: as recorded) */
+  double confidence; /* 0 (nothing alike) .. 1 (the same sound) */
+} PsLipsyncReadings;
+
+/* rate 22050..192000; everything for a max_shift up to 2000 ms is
+   allocated here.  Not real-time safe. */
+int ps_lipsync_init(PsLipsync **ls, double rate);
+void ps_lipsync_free(PsLipsync **ls);
+
+/* Forgets everything heard (real-time safe, no allocation). */
+void ps_lipsync_reset(PsLipsync *ls);
+
+/* max_shift in ms, clamped to 100..2000 and rounded to 10 ms; a change
+   resets the aligner and the latency.  flexibility 0..1; protect.  All
+   real-time safe. */
+void ps_lipsync_set_max_shift(PsLipsync *ls, double max_shift_ms);
+void ps_lipsync_set_flexibility(PsLipsync *ls, double flexibility);
+void ps_lipsync_set_protect(PsLipsync *ls, bool protect);
+void ps_lipsync_set_enabled(PsLipsync *ls, bool enabled);
+
+/* Samples of delay between the take going in and its aligned output. */
+size_t ps_lipsync_latency(const PsLipsync *ls);
+
+/* n samples: take and guide in, out (may be the take's buffer).  Non-finite
+   input reads as silence.  Real-time safe. */
+void ps_lipsync_process(PsLipsync *ls, const float *take, const float *guide, float *out,
+                        size_t n);
+
+void ps_lipsync_readings(const PsLipsync *ls, PsLipsyncReadings *readings);
+
+/* Output samples that had to be passed through unaligned because the map
+   was not decided in time (0 unless the latency arithmetic is wrong). */
+size_t ps_lipsync_late(const PsLipsync *ls);
+
+#endif
