@@ -31,6 +31,7 @@
 #define BAND (2 * S_LIMIT + 1)
 #define ROWS (S_LIMIT + STEP + 4)
 #define INF 1e30f
+#define START 3 /* a path's first cell */
 
 /* The running normalisation starts from these deviations (c1..c12 of the
    floored log-mel bands, then their change per frame), typical of speech
@@ -86,6 +87,7 @@ struct PsLipsync {
   /* the decision's dynamic programming */
   float (*acc)[BAND];
   unsigned char (*move)[BAND];
+  float (*len)[BAND]; /* the weight of the path to each cell */
   double tentative[ROWS + SMOOTH_MAX + 1];
   double path_dist[ROWS + SMOOTH_MAX + 1];
   /* per committed row: raw path position, path distance, final map */
@@ -162,6 +164,7 @@ ps_lipsync_free(PsLipsync **pls)
   free(ls->dist);
   free(ls->acc);
   free(ls->move);
+  free(ls->len);
   ps_fft_free(&ls->fft);
   ps_tsm_free(&ls->tsm);
   free(ls);
@@ -205,12 +208,13 @@ ps_lipsync_init(PsLipsync **out, double rate)
   ls->dist = calloc(FRAMES, sizeof(*ls->dist));
   ls->acc = calloc(ROWS, sizeof(*ls->acc));
   ls->move = calloc(ROWS, sizeof(*ls->move));
+  ls->len = calloc(ROWS, sizeof(*ls->len));
   int st = ps_tsm_init(&ls->tsm, rate);
   if (!st) {
     st = ps_fft_init(&ls->fft, ls->fft_size);
   }
   if (!st && (!ls->take.ring || !ls->guide.ring || !ls->out_ring || !ls->window || !ls->dist ||
-              !ls->acc || !ls->move)) {
+              !ls->acc || !ls->move || !ls->len)) {
     st = PS_ERR_NOMEM;
   }
   if (st) {
@@ -386,32 +390,54 @@ decide(PsLipsync *ls)
   const long long S = ls->shift, c = ls->committed;
   const long long r0 = c > 0 ? c - 1 : 0; /* the start row */
   const long long F = ls->n_final < r0 + ROWS ? ls->n_final : r0 + ROWS;
-  const long long j0 = c > 0 ? ls->anchor_j : 0;
+  long long j0 = c > 0 ? ls->anchor_j : 0;
+  j0 = j0 < r0 - S ? r0 - S : (j0 > r0 + S ? r0 + S : j0);
+  j0 = j0 < 0 ? 0 : (j0 > F - 1 ? F - 1 : j0);
   const long long rows = F - r0;
 #define IN_BAND(i, j) ((j) >= 0 && (j) < F && (j) - (i) >= -S && (j) - (i) <= S)
 #define ACC(i, j) ls->acc[(i) - r0][(j) - (i) + S_LIMIT]
 #define MOVE(i, j) ls->move[(i) - r0][(j) - (i) + S_LIMIT]
+#define LEN(i, j) ls->len[(i) - r0][(j) - (i) + S_LIMIT]
   for (long long r = 0; r < rows; ++r) {
     for (long long b = S_LIMIT - S; b <= S_LIMIT + S; ++b) {
       ls->acc[r][b] = INF;
     }
   }
-  ACC(r0, j0) = c > 0 ? 0.0f : 2.0f * dist_at(ls, 0, 0);
+  /* where paths may start: the last committed cell; at the very first
+     decision anywhere on the first guide frame or the first take frame
+     (the take may start up to S early or late), at the cost of their own
+     distance */
+  if (c > 0) {
+    ACC(r0, j0) = 0.0f;
+    LEN(r0, j0) = 0.0f;
+    MOVE(r0, j0) = START;
+  } else {
+    for (long long k = 0; k <= S && k < F; ++k) {
+      ACC(0, k) = 2.0f * dist_at(ls, 0, k);
+      LEN(0, k) = 2.0f;
+      MOVE(0, k) = START;
+      ACC(k, 0) = 2.0f * dist_at(ls, k, 0);
+      LEN(k, 0) = 2.0f;
+      MOVE(k, 0) = START;
+    }
+  }
   for (long long i = r0; i < F; ++i) {
     for (long long j = i - S; j <= i + S; ++j) {
-      if (!IN_BAND(i, j) || (i == r0 && j == j0)) {
+      if (!IN_BAND(i, j) || (ACC(i, j) < INF && MOVE(i, j) == START)) {
         continue;
       }
       const float d = dist_at(ls, i, j);
-      float best = INF;
+      float best = INF, len = 0.0f;
       unsigned char how = 0;
       if (i - 1 >= r0 && IN_BAND(i - 1, j - 1) && ACC(i - 1, j - 1) < INF) {
         best = ACC(i - 1, j - 1) + 2.0f * d;
+        len = LEN(i - 1, j - 1) + 2.0f;
       }
       if (i - 2 >= r0 && IN_BAND(i - 2, j - 1) && IN_BAND(i - 1, j) && ACC(i - 2, j - 1) < INF) {
         const float v = ACC(i - 2, j - 1) + 2.0f * dist_at(ls, i - 1, j) + d;
         if (v < best) {
           best = v;
+          len = LEN(i - 2, j - 1) + 3.0f;
           how = 1;
         }
       }
@@ -419,10 +445,12 @@ decide(PsLipsync *ls)
         const float v = ACC(i - 1, j - 2) + 2.0f * dist_at(ls, i, j - 1) + d;
         if (v < best) {
           best = v;
+          len = LEN(i - 1, j - 2) + 3.0f;
           how = 2;
         }
       }
       ACC(i, j) = best;
+      LEN(i, j) = len;
       MOVE(i, j) = how;
     }
   }
@@ -435,7 +463,7 @@ decide(PsLipsync *ls)
       if (!IN_BAND(i, j) || (i != F - 1 && j != F - 1) || !(ACC(i, j) < INF)) {
         continue;
       }
-      const double mean = (double)ACC(i, j) / (double)((i - r0) + (j - j0) + 1);
+      const double mean = (double)ACC(i, j) / (double)(LEN(i, j) + 1.0f);
       if (mean < best) {
         best = mean;
         ei = i;
@@ -466,7 +494,7 @@ decide(PsLipsync *ls)
   } while (0)
     for (;;) {
       VISIT(i, j);
-      if (i == r0 && j == j0) {
+      if (MOVE(i, j) == START) {
         break;
       }
       const unsigned char how = MOVE(i, j);
@@ -484,14 +512,22 @@ decide(PsLipsync *ls)
       }
     }
 #undef VISIT
+    long long first = 0;
+    while (first < rows && !(hits[first] > 0.0)) {
+      ++first;
+    }
     for (long long r = 0; r < rows; ++r) {
       if (hits[r] > 0.0) {
         sum[r] /= hits[r];
         local[r] /= hits[r];
-      } else {
-        /* rows past an end on the take column: on at slope 1 */
-        sum[r] = sum[r - 1] + 1.0;
-        local[r] = local[r - 1];
+      }
+    }
+    for (long long r = 0; r < rows; ++r) {
+      if (!(hits[r] > 0.0)) {
+        /* rows before a start on the take's first frame, or past an end
+           on the newest take frame: at slope 1 from the path */
+        sum[r] = r < first ? sum[first] - (double)(first - r) : sum[r - 1] + 1.0;
+        local[r] = r < first ? local[first] : local[r - 1];
       }
     }
   }
@@ -509,10 +545,9 @@ decide(PsLipsync *ls)
   for (long long i = c; i < c + STEP; ++i) {
     double s = 0.0, cs = 0.0;
     long long n = 0, nc = 0;
-    for (long long k = i - h; k <= i + h; ++k) {
-      if (k < 0) {
-        continue;
-      }
+    /* a symmetric window, narrower near the start */
+    const long long hi = i < h ? i : h;
+    for (long long k = i - hi; k <= i + hi; ++k) {
       s += k < c + STEP ? ls->raw[k % FRAMES] : sum[k - r0];
       ++n;
     }
@@ -548,7 +583,7 @@ decide(PsLipsync *ls)
       if (i == c + STEP - 1 && j > last) {
         last = j;
       }
-      if (i < c + STEP - 1 || (i == r0 && j == j0)) {
+      if (i < c + STEP - 1 || MOVE(i, j) == START) {
         break;
       }
       const unsigned char how = MOVE(i, j);
@@ -572,6 +607,7 @@ decide(PsLipsync *ls)
 #undef IN_BAND
 #undef ACC
 #undef MOVE
+#undef LEN
 }
 
 /* ------------------------------------------------------------------------ */

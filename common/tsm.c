@@ -138,10 +138,16 @@ ps_tsm_choose(const PsTsm *t, const PsTsmSource *s, double centre, long long pre
      then every lag around the best. */
   const long long natural = previous + (long long)t->hop;
   const long long tol = (long long)t->tolerance, step = (long long)t->coarse;
+  /* Each lag's likeness is docked in proportion to its distance from the
+     map's own position (by PS_TSM_PULL at the tolerance's edge): among
+     near-equal matches (a period apart in voiced speech, anything in
+     noise or silence) the one nearest the map wins, so that the frames
+     never settle for long away from where the map puts them. */
   long long best = ideal;
-  double best_score = -2.0;
+  double best_score = similarity(s, natural, ideal, t->hop, t->coarse);
   for (long long d = -tol; d <= tol; d += step) {
-    const double score = similarity(s, natural, ideal + d, t->hop, t->coarse);
+    const double score = similarity(s, natural, ideal + d, t->hop, t->coarse) -
+                         PS_TSM_PULL * (double)(d < 0 ? -d : d) / (double)tol;
     if (score > best_score) {
       best_score = score;
       best = ideal + d;
@@ -149,13 +155,14 @@ ps_tsm_choose(const PsTsm *t, const PsTsmSource *s, double centre, long long pre
   }
   if (step > 1) {
     const long long around = best;
-    best_score = -2.0;
+    best_score = -HUGE_VAL;
     for (long long d = -step + 1; d < step; ++d) {
-      const long long at = around + d;
-      if (at < ideal - tol || at > ideal + tol) {
+      const long long at = around + d, off = at - ideal;
+      if (off < -tol || off > tol) {
         continue;
       }
-      const double score = similarity(s, natural, at, t->hop, 1);
+      const double score = similarity(s, natural, at, t->hop, 1) -
+                           PS_TSM_PULL * (double)(off < 0 ? -off : off) / (double)tol;
       if (score > best_score) {
         best_score = score;
         best = at;

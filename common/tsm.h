@@ -10,7 +10,8 @@
    most like the natural continuation of the frame before it (the input
    one hop after that frame's start): waveform similarity by normalised
    cross-correlation, so that periods line up and neither clicks nor
-   phasiness appear.  Pitch and formants are those of the input; only the
+   phasiness appear, less a little for the distance from the map's
+   position, so that the frames do not drift from it.  Pitch and formants are those of the input; only the
    timing follows the map.
 
    The map is piecewise linear through anchors (output time, input time),
@@ -25,6 +26,9 @@
 
 /* Search range either side of the map's position, seconds. */
 #define PS_TSM_TOLERANCE 0.008
+/* How much likeness (normalised cross-correlation, -1..1) a lag at the
+   tolerance's edge gives up against the map's own position. */
+#define PS_TSM_PULL 0.1
 
 typedef struct PsTsm PsTsm;
 

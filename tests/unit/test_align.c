@@ -7,6 +7,7 @@
 #include "align.h"
 #include "check.h"
 #include "ps_status.h"
+#include "syllables.h"
 #include "tsm.h"
 
 #include <math.h>
@@ -21,27 +22,8 @@ static uint64_t state = 0x2545F4914F6CDD1Dull;
 static double
 uniform(void)
 {
-  state ^= state << 13;
-  state ^= state >> 7;
-  state ^= state << 17;
-  return (double)(state >> 11) / 9007199254740992.0;
+  return syllables_uniform(&state);
 }
-
-/* Two-pole resonator at hz, bandwidth bw, applied in place. */
-static void
-resonate(float *x, size_t n, double hz, double bw, double rate)
-{
-  const double r = exp(-PI * bw / rate), c = 2.0 * r * cos(2.0 * PI * hz / rate);
-  double y1 = 0.0, y2 = 0.0;
-  for (size_t i = 0; i < n; ++i) {
-    const double y = (1.0 - r) * (double)x[i] + c * y1 - r * r * y2;
-    y2 = y1;
-    y1 = y;
-    x[i] = (float)y;
-  }
-}
-
-static const double vowels[5][2] = {{730, 1090}, {270, 2290}, {530, 1840}, {570, 840}, {300, 870}};
 
 int
 main(void)
@@ -49,38 +31,8 @@ main(void)
   const double rate = 48000.0, take_rate = 44100.0;
   const size_t n = (size_t)(12.0 * rate);
   float *guide = (float *)calloc(n, sizeof(float));
-  float *part = (float *)calloc(n, sizeof(float));
   unsigned char *voiced = (unsigned char *)calloc(n / 480 + 1, 1);
-  size_t at = (size_t)(0.4 * rate);
-  while (at + (size_t)(0.5 * rate) < n) {
-    const size_t len = (size_t)((0.12 + 0.18 * uniform()) * rate);
-    const double f0 = 110.0 + 70.0 * uniform();
-    const int v = (int)(uniform() * 5.0) % 5;
-    memset(part, 0, len * sizeof(float));
-    double phase = 0.0;
-    for (size_t i = 0; i < len; ++i) {
-      phase += f0 * (1.0 + 0.05 * sin(2.0 * PI * 4.0 * (double)i / rate)) / rate;
-      phase -= floor(phase);
-      part[i] = (float)(phase < 0.05 ? 1.0 : 0.0); /* a pulse train */
-    }
-    resonate(part, len, vowels[v][0], 90.0, rate);
-    resonate(part, len, vowels[v][1], 120.0, rate);
-    for (size_t i = 0; i < len; ++i) {
-      const double env = sin(PI * (double)i / (double)len);
-      guide[at + i] += (float)(2.0 * env * (double)part[i]);
-    }
-    for (size_t f = at / 480; f < (at + len) / 480; ++f) {
-      voiced[f] = 1;
-    }
-    at += len + (size_t)((0.05 + 0.25 * uniform()) * rate);
-  }
-  double peak = 0.0;
-  for (size_t i = 0; i < n; ++i) {
-    peak = fmax(peak, fabs((double)guide[i]));
-  }
-  for (size_t i = 0; i < n; ++i) {
-    guide[i] = (float)((double)guide[i] * 0.3 / peak + 0.001 * (uniform() - 0.5));
-  }
+  CHECKF(syllables_make(guide, n, rate, &state, voiced) == 0, "syllables");
 
   /* the take: warped by a known map (take time -> guide time), at 48 kHz,
      then tilted, 24 dB down, over its own floor, and resampled */
@@ -139,7 +91,6 @@ main(void)
          "lengths 3:1 apart are refused");
   ps_tsm_free(&tsm);
   free(guide);
-  free(part);
   free(voiced);
   free(warped);
   free(take);
