@@ -11,10 +11,12 @@
 
 #define ANALYSIS_RATE 16000.0
 #define WINDOW 512
-#define HOP 160
+#define HOP ((int)ANALYSIS_RATE / PS_ALIGN_FRAME_RATE)
 #define MELS PS_ALIGN_MELS
 #define CEPS PS_ALIGN_CEPS
-#define DELTA 2 /* frames each side for the change */
+#define DELTA (PS_ALIGN_FRAME_RATE / 50)        /* frames each side for the change: 20 ms */
+#define ONSET_DELTA (PS_ALIGN_FRAME_RATE / 100) /* and for the level's rise: 10 ms */
+#define SMOOTH (3 * PS_ALIGN_FRAME_RATE / 200)  /* the map's smoothing, frames each side */
 
 static double
 hz_to_mel(double hz)
@@ -77,14 +79,16 @@ ps_align_cepstrum(const double *log_mel, double *ceps)
   }
 }
 
-int
-ps_align_features(const float *x, size_t n, double rate, float **features, size_t *frames)
+/* The mel band powers of x, every HOP at ANALYSIS_RATE: mel[count * MELS]
+   (the caller frees it). */
+static int
+mel_powers(const float *x, size_t n, double rate, double **mel_out, size_t *count_out)
 {
-  if (!x || !features || !frames || !(rate >= 8000.0 && rate <= 768000.0)) {
+  *mel_out = NULL;
+  *count_out = 0;
+  if (!x || !(rate >= 8000.0 && rate <= 768000.0)) {
     return PS_ERR_ARG;
   }
-  *features = NULL;
-  *frames = 0;
   float *y = NULL;
   size_t len = 0;
   const int rs = ps_resample(x, n, ANALYSIS_RATE / rate, PS_RESAMPLE_MEDIUM, &y, &len);
@@ -93,20 +97,14 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
   }
   const size_t count = len / HOP + 1;
   double *mel = (double *)calloc(count * MELS, sizeof(double));
-  double *sorted = (double *)calloc(count, sizeof(double));
-  float *out = (float *)calloc(count * PS_ALIGN_DIMS, sizeof(float));
-  double *ceps = (double *)calloc(count * CEPS, sizeof(double));
   PsFft *fft = NULL;
   int st = ps_fft_init(&fft, WINDOW);
-  if (!st && (!mel || !sorted || !out || !ceps)) {
+  if (!st && !mel) {
     st = PS_ERR_NOMEM;
   }
   if (st) {
     free(y);
     free(mel);
-    free(sorted);
-    free(out);
-    free(ceps);
     ps_fft_free(&fft);
     return st;
   }
@@ -124,28 +122,71 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
     ps_fft_forward(fft);
     ps_align_mel_bands(edges, spec, WINDOW, mel + f * MELS);
   }
-  /* each band floored at its 10th percentile (and far above denormals) */
+  free(y);
+  ps_fft_free(&fft);
+  *mel_out = mel;
+  *count_out = count;
+  return PS_OK;
+}
+
+/* Each band's noise (10th percentile of its power) and speech level (95th
+   percentile) over the file, far above denormals. */
+static int
+band_levels(const double *mel, size_t count, double *noise, double *level)
+{
+  double *sorted = (double *)malloc(count * sizeof(double));
+  if (!sorted) {
+    return PS_ERR_NOMEM;
+  }
   for (int b = 0; b < MELS; ++b) {
     for (size_t f = 0; f < count; ++f) {
       sorted[f] = mel[f * MELS + b];
     }
     qsort(sorted, count, sizeof(double), compare_doubles);
-    double floor_b = sorted[count / 10];
-    floor_b = floor_b > 1e-12 ? floor_b : 1e-12;
-    for (size_t f = 0; f < count; ++f) {
-      mel[f * MELS + b] = log(mel[f * MELS + b] + floor_b);
-    }
+    noise[b] = fmax(sorted[count / 10], 1e-12);
+    level[b] = fmax(sorted[count * 95 / 100], noise[b]);
   }
-  /* cepstrum c1..c12 */
+  free(sorted);
+  return PS_OK;
+}
+
+/* The features of mel (logged with floor[b] added to each band's power),
+   normalised over the file; *features allocated. */
+static int
+features_from(double *mel, size_t count, const double *floor, float **features)
+{
+  float *out = (float *)calloc(count * PS_ALIGN_DIMS, sizeof(float));
+  double *ceps = (double *)calloc(count * CEPS, sizeof(double));
+  double *c0 = (double *)calloc(count, sizeof(double));
+  if (!out || !ceps || !c0) {
+    free(out);
+    free(ceps);
+    free(c0);
+    return PS_ERR_NOMEM;
+  }
   for (size_t f = 0; f < count; ++f) {
+    double e = 0.0;
+    for (int b = 0; b < MELS; ++b) {
+      mel[f * MELS + b] = log(mel[f * MELS + b] + floor[b]);
+      e += mel[f * MELS + b];
+    }
+    c0[f] = e / MELS;
     ps_align_cepstrum(mel + f * MELS, ceps + f * CEPS);
   }
   for (size_t f = 0; f < count; ++f) {
     const size_t a = f >= DELTA ? f - DELTA : 0, z = f + DELTA < count ? f + DELTA : count - 1;
+    const double span = (double)(z - a > 0 ? z - a : 1);
     for (int c = 0; c < CEPS; ++c) {
       out[f * PS_ALIGN_DIMS + c] = (float)ceps[f * CEPS + c];
-      out[f * PS_ALIGN_DIMS + CEPS + c] =
-        (float)((ceps[z * CEPS + c] - ceps[a * CEPS + c]) / (double)(z - a > 0 ? z - a : 1));
+      out[f * PS_ALIGN_DIMS + CEPS + c] = (float)((ceps[z * CEPS + c] - ceps[a * CEPS + c]) / span);
+    }
+    /* the rise of the level over +-10 ms, falls left out: reverberation
+       draws falls out, a rise is the direct sound's */
+    const size_t ar = f >= ONSET_DELTA ? f - ONSET_DELTA : 0;
+    const size_t zr = f + ONSET_DELTA < count ? f + ONSET_DELTA : count - 1;
+    const double rise = fmax(0.0, (c0[zr] - c0[ar]) / (double)(zr - ar > 0 ? zr - ar : 1));
+    for (int d = 2 * CEPS; d < PS_ALIGN_DIMS; ++d) {
+      out[f * PS_ALIGN_DIMS + d] = (float)rise;
     }
   }
   /* every dimension to mean 0, deviation 1 over the file */
@@ -163,13 +204,87 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
       out[f * PS_ALIGN_DIMS + d] = (float)(((double)out[f * PS_ALIGN_DIMS + d] - mean) * scale);
     }
   }
-  free(y);
-  free(mel);
-  free(sorted);
   free(ceps);
-  ps_fft_free(&fft);
+  free(c0);
   *features = out;
-  *frames = count;
+  return PS_OK;
+}
+
+int
+ps_align_features(const float *x, size_t n, double rate, float **features, size_t *frames)
+{
+  if (!x || !features || !frames) {
+    return PS_ERR_ARG;
+  }
+  *features = NULL;
+  *frames = 0;
+  double *mel = NULL, noise[MELS], level[MELS];
+  size_t count = 0;
+  int st = mel_powers(x, n, rate, &mel, &count);
+  if (!st) {
+    st = band_levels(mel, count, noise, level);
+  }
+  if (!st) {
+    st = features_from(mel, count, noise, features);
+  }
+  free(mel);
+  if (!st) {
+    *frames = count;
+  }
+  return st;
+}
+
+void
+ps_align_joint_floors(const double *noise_a, const double *level_a, const double *noise_b,
+                      const double *level_b, double *floor_a, double *floor_b)
+{
+  for (int b = 0; b < MELS; ++b) {
+    const double rel = fmax(noise_a[b] / level_a[b], noise_b[b] / level_b[b]);
+    floor_a[b] = fmax(2.0 * rel * level_a[b] - noise_a[b], noise_a[b]);
+    floor_b[b] = fmax(2.0 * rel * level_b[b] - noise_b[b], noise_b[b]);
+  }
+}
+
+int
+ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, const float *take,
+                       size_t n_take, double rate_take, float **f_guide, size_t *frames_guide,
+                       float **f_take, size_t *frames_take)
+{
+  if (!f_guide || !frames_guide || !f_take || !frames_take) {
+    return PS_ERR_ARG;
+  }
+  *f_guide = *f_take = NULL;
+  *frames_guide = *frames_take = 0;
+  double *mg = NULL, *mt = NULL;
+  size_t cg = 0, ct = 0;
+  double ng[MELS], lg[MELS], nt[MELS], lt[MELS], fg[MELS], ft[MELS];
+  int st = mel_powers(guide, n_guide, rate_guide, &mg, &cg);
+  if (!st) {
+    st = mel_powers(take, n_take, rate_take, &mt, &ct);
+  }
+  if (!st) {
+    st = band_levels(mg, cg, ng, lg);
+  }
+  if (!st) {
+    st = band_levels(mt, ct, nt, lt);
+  }
+  if (!st) {
+    ps_align_joint_floors(ng, lg, nt, lt, fg, ft);
+    st = features_from(mg, cg, fg, f_guide);
+  }
+  if (!st) {
+    st = features_from(mt, ct, ft, f_take);
+  }
+  free(mg);
+  free(mt);
+  if (st) {
+    free(*f_guide);
+    free(*f_take);
+    *f_guide = *f_take = NULL;
+    return st;
+  }
+  *frames_guide = cg;
+  *frames_take = ct;
   return PS_OK;
 }
 
@@ -304,10 +419,10 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w, doub
   for (size_t k = 0; k < n; ++k) {
     take_frame[k] = hits[k] > 0.0 ? sum[k] / hits[k] : (k ? take_frame[k - 1] : 0.0);
   }
-  /* smoothed over +-2 frames, then strictly increasing */
+  /* smoothed over +-15 ms, then strictly increasing */
   double *smooth = sum; /* reuse */
   for (size_t k = 0; k < n; ++k) {
-    const size_t a = k >= 2 ? k - 2 : 0, z = k + 2 < n ? k + 2 : n - 1;
+    const size_t a = k >= SMOOTH ? k - SMOOTH : 0, z = k + SMOOTH < n ? k + SMOOTH : n - 1;
     double s = 0.0;
     for (size_t q2 = a; q2 <= z; ++q2) {
       s += take_frame[q2];

@@ -2,12 +2,16 @@
    words share whatever their microphone, level, room and voice, and a
    constrained dynamic time warping of whole files (offline).
 
-   Features, every 10 ms: both signals are brought to 16 kHz
+   Features, every 5 ms: both signals are brought to 16 kHz
    (libsamplerate), analysed in 32 ms Hann frames into 26 mel bands from
-   100 Hz to 7 kHz, each band's power floored at its own 10th percentile
-   (so that room tone and a quiet studio both read as "nothing"), logged,
-   and the cepstrum c1..c12 taken (c0, the level, left out), with its
-   change over +-20 ms; every dimension is then normalised over the file
+   100 Hz to 7 kHz; a floor is added to each band's power (its own 10th
+   percentile, or for a pair the rule of ps_align_features_pair, so that
+   room tone and a quiet studio both read as "nothing" and words rise out
+   of it alike), the bands logged, and the cepstrum c1..c12 taken (c0, the
+   level, left out), with its change over +-20 ms; then the rise of the
+   level (c0) over +-10 ms, falls set to 0, in 8 of the 32 dimensions: the
+   onsets of words and syllables, which a different voice or microphone
+   leaves where they are.  Every dimension is normalised over the file
    (mean 0, deviation 1), which takes out a microphone's and a room's
    constant colour.
 
@@ -15,16 +19,16 @@
    P = 1): local slopes between 1/2 and 2, inside a band of +-max_shift
    around the straight line joining the two files' ends; the path is
    turned into a map from guide frames to take positions, smoothed over
-   50 ms and made strictly increasing. */
+   +-15 ms and made strictly increasing. */
 #ifndef PS_ALIGN_H
 #define PS_ALIGN_H
 
 #include <stddef.h>
 
-#define PS_ALIGN_FRAME_RATE 100
-#define PS_ALIGN_DIMS 24
+#define PS_ALIGN_FRAME_RATE 200
+#define PS_ALIGN_DIMS 32 /* c1..c12, their change, 8 x the level's rise */
 #define PS_ALIGN_MELS 26
-#define PS_ALIGN_CEPS 12 /* c1..c12 */
+#define PS_ALIGN_CEPS 12
 
 /* The per-frame steps, shared with the streaming aligner (lipsync.h):
    edges[PS_ALIGN_MELS + 2] of the triangular mel filters from 100 Hz to
@@ -38,6 +42,22 @@ void ps_align_cepstrum(const double *log_mel, double *ceps);
 /* features[frames * PS_ALIGN_DIMS] of mono x (n samples at rate); the
    caller frees *features.  Not real-time safe. */
 int ps_align_features(const float *x, size_t n, double rate, float **features, size_t *frames);
+
+/* The features of a guide and a take for aligning one to the other: as
+   ps_align_features, but each band's floor is set for both so that speech
+   rises out of it at the same level relative to its own in both tracks:
+   the noisier track's relative noise (10th percentile over 95th), doubled,
+   less each track's own noise.  Without it the cleaner track's words show
+   from their first milliseconds and the noisier track's only once they
+   rise above its noise: the map would come out late by 5-15 ms. */
+int ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide,
+                           const float *take, size_t n_take, double rate_take, float **f_guide,
+                           size_t *frames_guide, float **f_take, size_t *frames_take);
+
+/* That floor rule, band by band, from each track's noise and speech level
+   (powers): floor_a[b] and floor_b[b] (shared with the streaming aligner). */
+void ps_align_joint_floors(const double *noise_a, const double *level_a, const double *noise_b,
+                           const double *level_b, double *floor_a, double *floor_b);
 
 /* Warps the take's features onto the guide's: take_frame[i] (i < guide
    frames) = the take position, in frames (fractional), that sounds at

@@ -144,7 +144,7 @@ write_map(const char *path, const double *take_frame, size_t frames)
   }
   fprintf(out.f, "guide_s,take_s\n");
   for (size_t i = 0; i < frames; ++i) {
-    fprintf(out.f, "%.2f,%.4f\n", (double)i / PS_ALIGN_FRAME_RATE,
+    fprintf(out.f, "%.3f,%.4f\n", (double)i / PS_ALIGN_FRAME_RATE,
             take_frame[i] / PS_ALIGN_FRAME_RATE);
   }
   if (out_commit(&out, err, sizeof(err))) {
@@ -204,8 +204,8 @@ cmd_align(int argc, char **argv)
   if (!guide || !take) {
     goto done;
   }
-  if (ps_align_features(guide, n_guide, rate_guide, &fg, &f_guide) ||
-      ps_align_features(take, n_take, rate_take, &ft, &f_take)) {
+  if (ps_align_features_pair(guide, n_guide, rate_guide, take, n_take, rate_take, &fg, &f_guide,
+                             &ft, &f_take)) {
     fprintf(stderr, "postsync align: cannot analyse the files\n");
     goto done;
   }
@@ -214,7 +214,7 @@ cmd_align(int argc, char **argv)
     fprintf(stderr, "postsync align: out of memory\n");
     goto done;
   }
-  const size_t shift = (size_t)lround(o.max_shift_ms / 10.0);
+  const size_t shift = (size_t)lround(o.max_shift_ms * PS_ALIGN_FRAME_RATE / 1000.0);
   const int st = ps_align_dtw(fg, f_guide, ft, f_take, shift, take_frame, &cost);
   if (st) {
     fprintf(stderr, "postsync align: the take (%.1f s) and the guide (%.1f s) cannot be "

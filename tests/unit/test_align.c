@@ -63,16 +63,19 @@ main(void)
   CHECKF(ps_align_features(take, n_out, take_rate, &ft, &nt) == PS_OK, "take features");
   double *found = (double *)calloc(ng, sizeof(double));
   double cost = 0.0;
-  CHECKV(ps_align_dtw(fg, ng, ft, nt, 100, found, &cost) == PS_OK, "aligned (cost %.3f)", cost);
+  /* frames of the features; voiced[] is by 10 ms */
+  const double per_frame = rate / PS_ALIGN_FRAME_RATE, ms_per_frame = 1000.0 / PS_ALIGN_FRAME_RATE;
+  CHECKV(ps_align_dtw(fg, ng, ft, nt, PS_ALIGN_FRAME_RATE, found, &cost) == PS_OK,
+         "aligned (cost %.3f)", cost);
   /* error on the syllables: where the warp sent each voiced guide frame */
   double worst = 0.0, sum = 0.0;
   size_t count = 0;
-  for (size_t i = 0; i < ng && i < n / 480; ++i) {
-    if (!voiced[i]) {
+  for (size_t i = 0; i < ng && (double)i * per_frame < (double)n; ++i) {
+    if (!voiced[(size_t)((double)i * per_frame) / 480]) {
       continue;
     }
-    const double truth = ps_tsm_map(guide_t, take_t, 5, (double)i * 480.0) / 480.0;
-    const double e = fabs(found[i] - truth) * 10.0; /* ms */
+    const double truth = ps_tsm_map(guide_t, take_t, 5, (double)i * per_frame) / per_frame;
+    const double e = fabs(found[i] - truth) * ms_per_frame;
     worst = fmax(worst, e);
     sum += e;
     ++count;
