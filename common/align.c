@@ -3,15 +3,11 @@
 
 #include "fft.h"
 #include "ps_status.h"
-#include "resample.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ANALYSIS_RATE 16000.0
-#define WINDOW 512
-#define HOP ((int)ANALYSIS_RATE / PS_ALIGN_FRAME_RATE)
 #define MELS PS_ALIGN_MELS
 #define CEPS PS_ALIGN_CEPS
 #define DELTA (PS_ALIGN_FRAME_RATE / 50)        /* frames each side for the change: 20 ms */
@@ -37,102 +33,204 @@ compare_doubles(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-void
-ps_align_mel_edges(double rate, size_t fft_size, double *edges)
+/* c1..c12 of logged mel bands: the DCT-II's rows */
+static void
+dct_table(double dct[CEPS][MELS])
 {
-  const double lo = hz_to_mel(100.0), hi = hz_to_mel(7000.0);
-  for (int b = 0; b < MELS + 2; ++b) {
-    edges[b] = mel_to_hz(lo + (hi - lo) * b / (MELS + 1)) * (double)fft_size / rate;
+  for (int c = 1; c <= CEPS; ++c) {
+    for (int b = 0; b < MELS; ++b) {
+      dct[c - 1][b] = cos(3.14159265358979323846 * c * (b + 0.5) / MELS);
+    }
   }
 }
 
-void
-ps_align_mel_bands(const double *edges, const float *spec, size_t fft_size, double *mel)
+static void
+cepstrum(const double *dct, const double *log_mel, double *ceps)
 {
-  const long long last = (long long)(fft_size / 2);
+  for (int c = 0; c < CEPS; ++c) {
+    double v = 0.0;
+    for (int b = 0; b < MELS; ++b) {
+      v += log_mel[b] * dct[c * MELS + b];
+    }
+    ceps[c] = v;
+  }
+}
+
+struct PsAlignFrame {
+  double rate;
+  size_t window, fft_size;
+  PsFft *fft;
+  float *hann;
+  int lo[MELS], hi[MELS]; /* each band's bins */
+  float *weight;          /* [MELS][fft_size / 2 + 1], 0 outside lo..hi */
+  double dct[CEPS][MELS];
+};
+
+void
+ps_align_frame_free(PsAlignFrame **pfr)
+{
+  if (!pfr || !*pfr) {
+    return;
+  }
+  ps_fft_free(&(*pfr)->fft);
+  free((*pfr)->hann);
+  free((*pfr)->weight);
+  free(*pfr);
+  *pfr = NULL;
+}
+
+int
+ps_align_frame_init(PsAlignFrame **out, double rate)
+{
+  if (!out) {
+    return PS_ERR_ARG;
+  }
+  *out = NULL;
+  if (!(rate >= 8000.0 && rate <= 768000.0)) {
+    return PS_ERR_RATE;
+  }
+  PsAlignFrame *fr = (PsAlignFrame *)calloc(1, sizeof(PsAlignFrame));
+  if (!fr) {
+    return PS_ERR_NOMEM;
+  }
+  fr->rate = rate;
+  fr->window = (size_t)lround(0.032 * rate);
+  fr->fft_size = 1;
+  while (fr->fft_size < fr->window) {
+    fr->fft_size <<= 1;
+  }
+  const size_t bins = fr->fft_size / 2 + 1;
+  fr->hann = (float *)malloc(fr->window * sizeof(float));
+  fr->weight = (float *)calloc(MELS * bins, sizeof(float));
+  int st = fr->hann && fr->weight ? ps_fft_init(&fr->fft, fr->fft_size) : PS_ERR_NOMEM;
+  if (st) {
+    ps_align_frame_free(&fr);
+    return st;
+  }
+  for (size_t i = 0; i < fr->window; ++i) {
+    fr->hann[i] = (float)(0.5 - 0.5 * cos(2.0 * 3.14159265358979323846 * ((double)i + 0.5) /
+                                          (double)fr->window));
+  }
+  /* triangular filters, equally spaced in mel from 100 Hz to 7 kHz */
+  double edges[MELS + 2];
+  const double lo = hz_to_mel(100.0), hi = hz_to_mel(7000.0);
+  for (int b = 0; b < MELS + 2; ++b) {
+    edges[b] = mel_to_hz(lo + (hi - lo) * b / (MELS + 1)) * (double)fr->fft_size / rate;
+  }
   for (int b = 0; b < MELS; ++b) {
-    double e = 0.0;
     const long long k0 = (long long)floor(edges[b]), k2 = (long long)ceil(edges[b + 2]);
-    for (long long k = k0 < 1 ? 1 : k0; k <= k2 && k <= last; ++k) {
+    fr->lo[b] = (int)(k0 < 1 ? 1 : k0);
+    fr->hi[b] = (int)(k2 < (long long)bins - 1 ? k2 : (long long)bins - 1);
+    for (int k = fr->lo[b]; k <= fr->hi[b]; ++k) {
       double g = 0.0;
       if (k >= edges[b] && k <= edges[b + 1]) {
         g = (k - edges[b]) / (edges[b + 1] - edges[b]);
       } else if (k > edges[b + 1] && k <= edges[b + 2]) {
         g = (edges[b + 2] - k) / (edges[b + 2] - edges[b + 1]);
       }
+      fr->weight[(size_t)b * bins + (size_t)k] = (float)g;
+    }
+  }
+  dct_table(fr->dct);
+  *out = fr;
+  return PS_OK;
+}
+
+size_t
+ps_align_frame_window(const PsAlignFrame *fr)
+{
+  return fr->window;
+}
+
+double
+ps_align_frame_noise_bound(const PsAlignFrame *fr)
+{
+  /* a sine of amplitude a under the Hann window peaks at a N / 4 */
+  const double a = 1e-6 * (double)fr->fft_size / 4.0;
+  return a * a;
+}
+
+float *
+ps_align_frame_input(PsAlignFrame *fr)
+{
+  return ps_fft_time(fr->fft);
+}
+
+void
+ps_align_frame_mel(PsAlignFrame *fr, double *mel)
+{
+  float *t = ps_fft_time(fr->fft);
+  for (size_t i = 0; i < fr->window; ++i) {
+    t[i] *= fr->hann[i];
+  }
+  for (size_t i = fr->window; i < fr->fft_size; ++i) {
+    t[i] = 0.0f;
+  }
+  ps_fft_forward(fr->fft);
+  const float *spec = ps_fft_spectrum(fr->fft);
+  const size_t bins = fr->fft_size / 2 + 1;
+  for (int b = 0; b < MELS; ++b) {
+    const float *w = fr->weight + (size_t)b * bins;
+    double e = 0.0;
+    for (int k = fr->lo[b]; k <= fr->hi[b]; ++k) {
       const double re = spec[2 * k], im = spec[2 * k + 1];
-      e += g * (re * re + im * im);
+      e += (double)w[k] * (re * re + im * im);
     }
     mel[b] = e;
   }
 }
 
 void
-ps_align_cepstrum(const double *log_mel, double *ceps)
+ps_align_frame_cepstrum(const PsAlignFrame *fr, const double *log_mel, double *ceps)
 {
-  for (int c = 1; c <= CEPS; ++c) {
-    double v = 0.0;
-    for (int b = 0; b < MELS; ++b) {
-      v += log_mel[b] * cos(3.14159265358979323846 * c * (b + 0.5) / MELS);
-    }
-    ceps[c - 1] = v;
-  }
+  cepstrum(&fr->dct[0][0], log_mel, ceps);
 }
 
-/* The mel band powers of x, every HOP at ANALYSIS_RATE: mel[count * MELS]
-   (the caller frees it). */
+/* The mel band powers of x, every 1 / PS_ALIGN_FRAME_RATE s at its own
+   rate: mel[count * MELS] (the caller frees it); frame f centred on sample
+   round(f rate / PS_ALIGN_FRAME_RATE). */
 static int
-mel_powers(const float *x, size_t n, double rate, double **mel_out, size_t *count_out)
+mel_powers(const float *x, size_t n, double rate, double **mel_out, size_t *count_out,
+           double *bound)
 {
   *mel_out = NULL;
   *count_out = 0;
-  if (!x || !(rate >= 8000.0 && rate <= 768000.0)) {
+  if (!x) {
     return PS_ERR_ARG;
   }
-  float *y = NULL;
-  size_t len = 0;
-  const int rs = ps_resample(x, n, ANALYSIS_RATE / rate, PS_RESAMPLE_MEDIUM, &y, &len);
-  if (rs) {
-    return rs;
-  }
-  const size_t count = len / HOP + 1;
-  double *mel = (double *)calloc(count * MELS, sizeof(double));
-  PsFft *fft = NULL;
-  int st = ps_fft_init(&fft, WINDOW);
-  if (!st && !mel) {
-    st = PS_ERR_NOMEM;
-  }
+  PsAlignFrame *fr = NULL;
+  const int st = ps_align_frame_init(&fr, rate);
   if (st) {
-    free(y);
-    free(mel);
-    ps_fft_free(&fft);
     return st;
   }
-  double edges[PS_ALIGN_MELS + 2];
-  ps_align_mel_edges(ANALYSIS_RATE, WINDOW, edges);
-  float *t = ps_fft_time(fft);
-  const float *spec = ps_fft_spectrum(fft);
-  for (size_t f = 0; f < count; ++f) {
-    /* frame centred on f * HOP */
-    for (int i = 0; i < WINDOW; ++i) {
-      const long long at = (long long)(f * HOP) - WINDOW / 2 + i;
-      const double w = 0.5 - 0.5 * cos(2.0 * 3.14159265358979323846 * (i + 0.5) / WINDOW);
-      t[i] = at >= 0 && (size_t)at < len ? (float)(w * (double)y[at]) : 0.0f;
-    }
-    ps_fft_forward(fft);
-    ps_align_mel_bands(edges, spec, WINDOW, mel + f * MELS);
+  const double hop = rate / PS_ALIGN_FRAME_RATE;
+  const size_t count = (size_t)floor((double)n / hop) + 1;
+  double *mel = (double *)calloc(count * MELS, sizeof(double));
+  if (!mel) {
+    ps_align_frame_free(&fr);
+    return PS_ERR_NOMEM;
   }
-  free(y);
-  ps_fft_free(&fft);
+  const long long win = (long long)fr->window;
+  float *t = ps_align_frame_input(fr);
+  for (size_t f = 0; f < count; ++f) {
+    const long long start = llround((double)f * hop) - win / 2;
+    for (long long i = 0; i < win; ++i) {
+      const long long at = start + i;
+      t[i] = at >= 0 && (size_t)at < n ? x[at] : 0.0f;
+    }
+    ps_align_frame_mel(fr, mel + f * MELS);
+  }
+  *bound = ps_align_frame_noise_bound(fr);
+  ps_align_frame_free(&fr);
   *mel_out = mel;
   *count_out = count;
   return PS_OK;
 }
 
-/* Each band's noise (10th percentile of its power) and speech level (95th
-   percentile) over the file, far above denormals. */
+/* Each band's noise (10th percentile of its power, at least bound: digital
+   silence is no noise) and speech level (95th percentile) over the file. */
 static int
-band_levels(const double *mel, size_t count, double *noise, double *level)
+band_levels(const double *mel, size_t count, double bound, double *noise, double *level)
 {
   double *sorted = (double *)malloc(count * sizeof(double));
   if (!sorted) {
@@ -143,7 +241,7 @@ band_levels(const double *mel, size_t count, double *noise, double *level)
       sorted[f] = mel[f * MELS + b];
     }
     qsort(sorted, count, sizeof(double), compare_doubles);
-    noise[b] = fmax(sorted[count / 10], 1e-12);
+    noise[b] = fmax(sorted[count / 10], bound);
     level[b] = fmax(sorted[count * 95 / 100], noise[b]);
   }
   free(sorted);
@@ -164,6 +262,8 @@ features_from(double *mel, size_t count, const double *floor, float **features)
     free(c0);
     return PS_ERR_NOMEM;
   }
+  double dct[CEPS][MELS];
+  dct_table(dct);
   for (size_t f = 0; f < count; ++f) {
     double e = 0.0;
     for (int b = 0; b < MELS; ++b) {
@@ -171,7 +271,7 @@ features_from(double *mel, size_t count, const double *floor, float **features)
       e += mel[f * MELS + b];
     }
     c0[f] = e / MELS;
-    ps_align_cepstrum(mel + f * MELS, ceps + f * CEPS);
+    cepstrum(&dct[0][0], mel + f * MELS, ceps + f * CEPS);
   }
   for (size_t f = 0; f < count; ++f) {
     const size_t a = f >= DELTA ? f - DELTA : 0, z = f + DELTA < count ? f + DELTA : count - 1;
@@ -218,11 +318,11 @@ ps_align_features(const float *x, size_t n, double rate, float **features, size_
   }
   *features = NULL;
   *frames = 0;
-  double *mel = NULL, noise[MELS], level[MELS];
+  double *mel = NULL, noise[MELS], level[MELS], bound = 0.0;
   size_t count = 0;
-  int st = mel_powers(x, n, rate, &mel, &count);
+  int st = mel_powers(x, n, rate, &mel, &count, &bound);
   if (!st) {
-    st = band_levels(mel, count, noise, level);
+    st = band_levels(mel, count, bound, noise, level);
   }
   if (!st) {
     st = features_from(mel, count, noise, features);
@@ -245,31 +345,59 @@ ps_align_joint_floors(const double *noise_a, const double *level_a, const double
   }
 }
 
+/* silent[f]: frame f's power under 4 times (6 dB over) the floor's. */
+static unsigned char *
+silences(const double *mel, size_t count, const double *floor)
+{
+  unsigned char *silent = (unsigned char *)malloc(count ? count : 1);
+  double total = 0.0;
+  for (int b = 0; b < MELS; ++b) {
+    total += floor[b];
+  }
+  for (size_t f = 0; silent && f < count; ++f) {
+    double e = 0.0;
+    for (int b = 0; b < MELS; ++b) {
+      e += mel[f * MELS + b];
+    }
+    silent[f] = e < 4.0 * total;
+  }
+  return silent;
+}
+
 int
 ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, const float *take,
                        size_t n_take, double rate_take, float **f_guide, size_t *frames_guide,
-                       float **f_take, size_t *frames_take)
+                       float **f_take, size_t *frames_take, unsigned char **take_silent)
 {
   if (!f_guide || !frames_guide || !f_take || !frames_take) {
     return PS_ERR_ARG;
   }
   *f_guide = *f_take = NULL;
+  if (take_silent) {
+    *take_silent = NULL;
+  }
   *frames_guide = *frames_take = 0;
   double *mg = NULL, *mt = NULL;
   size_t cg = 0, ct = 0;
   double ng[MELS], lg[MELS], nt[MELS], lt[MELS], fg[MELS], ft[MELS];
-  int st = mel_powers(guide, n_guide, rate_guide, &mg, &cg);
+  double bg = 0.0, bt = 0.0;
+  int st = mel_powers(guide, n_guide, rate_guide, &mg, &cg, &bg);
   if (!st) {
-    st = mel_powers(take, n_take, rate_take, &mt, &ct);
+    st = mel_powers(take, n_take, rate_take, &mt, &ct, &bt);
   }
   if (!st) {
-    st = band_levels(mg, cg, ng, lg);
+    st = band_levels(mg, cg, bg, ng, lg);
   }
   if (!st) {
-    st = band_levels(mt, ct, nt, lt);
+    st = band_levels(mt, ct, bt, nt, lt);
   }
   if (!st) {
     ps_align_joint_floors(ng, lg, nt, lt, fg, ft);
+    if (take_silent && !(*take_silent = silences(mt, ct, ft))) {
+      st = PS_ERR_NOMEM;
+    }
+  }
+  if (!st) {
     st = features_from(mg, cg, fg, f_guide);
   }
   if (!st) {
@@ -281,6 +409,10 @@ ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, co
     free(*f_guide);
     free(*f_take);
     *f_guide = *f_take = NULL;
+    if (take_silent) {
+      free(*take_silent);
+      *take_silent = NULL;
+    }
     return st;
   }
   *frames_guide = cg;
@@ -299,147 +431,147 @@ distance(const float *a, const float *b)
   return sqrt(d / PS_ALIGN_DIMS);
 }
 
+/* How a cell of the warping was reached. */
+enum { FROM_DIAGONAL, FROM_GUIDE2, FROM_TAKE2, FROM_TAKE, FROM_GUIDE, FROM_START };
+
 int
-ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w, double *take_frame,
-             double *cost)
+ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
+             const unsigned char *take_silent, double *take_frame, double *cost)
 {
   if (!g || !tk || !take_frame || n < 2 || m < 2 || n > 2 * m || m > 2 * n) {
     return PS_ERR_ARG;
   }
-  /* the band: for guide frame i, take frames [centre(i) - w, centre(i) + w] */
+  /* the band: for guide frame i, take frames [first[i], first[i] + width) */
   const size_t width = 2 * w + 1;
   double *D = (double *)malloc(n * width * sizeof(double));
   double *dist = (double *)malloc(n * width * sizeof(double));
+  unsigned char *move = (unsigned char *)malloc(n * width);
   long long *first = (long long *)malloc(n * sizeof(long long));
-  if (!D || !dist || !first) {
-    free(D);
-    free(dist);
-    free(first);
-    return PS_ERR_NOMEM;
+  double *sum = (double *)calloc(n, sizeof(double));
+  double *hits = (double *)calloc(n, sizeof(double));
+  int st = D && dist && move && first && sum && hits ? PS_OK : PS_ERR_NOMEM;
+  if (!st) {
+    for (size_t i = 0; i < n; ++i) {
+      first[i] = llround((double)i * (double)(m - 1) / (double)(n - 1)) - (long long)w;
+    }
   }
-  for (size_t i = 0; i < n; ++i) {
-    first[i] = llround((double)i * (double)(m - 1) / (double)(n - 1)) - (long long)w;
-  }
-#define CELL(arr, i, j)                                                                   \
-  ((j) < first[i] || (j) >= first[i] + (long long)width || (j) < 0 || (j) >= (long long)m \
-     ? NULL                                                                               \
-     : &(arr)[(i) * width + (size_t)((j) - first[i])])
-  for (size_t i = 0; i < n; ++i) {
+#define IN(i, j) ((j) >= first[i] && (j) < first[i] + (long long)width && (j) >= 0 && (j) < (long long)m)
+#define AT(arr, i, j) (arr)[(size_t)(i) * width + (size_t)((j) - first[i])]
+  for (size_t i = 0; !st && i < n; ++i) {
     for (size_t k = 0; k < width; ++k) {
       const long long j = first[i] + (long long)k;
       D[i * width + k] = HUGE_VAL;
-      dist[i * width + k] = j >= 0 && j < (long long)m
-                              ? distance(g + i * PS_ALIGN_DIMS, tk + (size_t)j * PS_ALIGN_DIMS)
-                              : HUGE_VAL;
+      dist[i * width + k] =
+        j >= 0 && j < (long long)m
+          ? distance(g + i * PS_ALIGN_DIMS, tk + (size_t)j * PS_ALIGN_DIMS)
+          : 0.0;
     }
   }
-  double *d00 = CELL(D, 0, 0);
-  if (!d00) {
-    free(D);
-    free(dist);
-    free(first);
-    return PS_ERR_ARG;
+  if (!st && !IN(0, 0)) {
+    st = PS_ERR_ARG;
   }
-  *d00 = 2.0 * *CELL(dist, 0, 0);
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t k = 0; k < width; ++k) {
-      const long long j = first[i] + (long long)k;
-      if (j < 0 || j >= (long long)m || (i == 0 && j == 0)) {
+  if (!st) {
+    AT(D, 0, 0) = 2.0 * AT(dist, 0, 0);
+    AT(move, 0, 0) = FROM_START;
+  }
+  for (long long i = 0; !st && i < (long long)n; ++i) {
+    for (long long j = first[i] < 0 ? 0 : first[i]; j < first[i] + (long long)width && j < (long long)m;
+         ++j) {
+      if (i == 0 && j == 0) {
         continue;
       }
-      const double dij = dist[i * width + k];
+      const double d = AT(dist, i, j);
       double best = HUGE_VAL;
-      const double *p;
-      if (i >= 1 && j >= 1 && (p = CELL(D, i - 1, j - 1)) && *p < HUGE_VAL) {
-        best = fmin(best, *p + 2.0 * dij);
+      unsigned char how = FROM_DIAGONAL;
+#define TRY(cond, value, from)  \
+  do {                          \
+    if (cond) {                 \
+      const double v_ = (value); \
+      if (v_ < best) {          \
+        best = v_;              \
+        how = (from);           \
+      }                         \
+    }                           \
+  } while (0)
+      TRY(i >= 1 && IN(i - 1, j - 1), AT(D, i - 1, j - 1) + 2.0 * d, FROM_DIAGONAL);
+      TRY(i >= 2 && IN(i - 2, j - 1) && IN(i - 1, j),
+          AT(D, i - 2, j - 1) + 2.0 * AT(dist, i - 1, j) + d, FROM_GUIDE2);
+      TRY(i >= 1 && IN(i - 1, j - 2) && IN(i, j - 1),
+          AT(D, i - 1, j - 2) + 2.0 * AT(dist, i, j - 1) + d, FROM_TAKE2);
+      /* silence of the take may be skipped or held without limit: a pause
+         shortened or lengthened, or words of one track only let through;
+         at a price per frame (PS_ALIGN_SILENCE_STEP) so that the diagonal
+         stays the way through silences the tracks share */
+      if (take_silent && take_silent[j]) {
+        TRY(IN(i, j - 1), AT(D, i, j - 1) + d + PS_ALIGN_SILENCE_STEP, FROM_TAKE);
+        TRY(i >= 1 && IN(i - 1, j), AT(D, i - 1, j) + d + PS_ALIGN_SILENCE_STEP, FROM_GUIDE);
       }
-      if (i >= 2 && j >= 1 && (p = CELL(D, i - 2, j - 1)) && *p < HUGE_VAL) {
-        const double *q = CELL(dist, i - 1, j);
-        if (q) {
-          best = fmin(best, *p + 2.0 * *q + dij);
-        }
-      }
-      if (i >= 1 && j >= 2 && (p = CELL(D, i - 1, j - 2)) && *p < HUGE_VAL) {
-        const double *q = CELL(dist, i, j - 1);
-        if (q) {
-          best = fmin(best, *p + 2.0 * *q + dij);
-        }
-      }
-      D[i * width + k] = best;
+#undef TRY
+      AT(D, i, j) = best;
+      AT(move, i, j) = how;
     }
   }
-  const double *end = CELL(D, n - 1, (long long)m - 1);
-  if (!end || !(*end < HUGE_VAL)) {
-    free(D);
-    free(dist);
-    free(first);
-    return PS_ERR_ARG;
+  if (!st && (!IN((long long)n - 1, (long long)m - 1) || !(AT(D, n - 1, m - 1) < HUGE_VAL))) {
+    st = PS_ERR_ARG;
   }
-  if (cost) {
-    *cost = *end / (double)(n + m);
-  }
-  /* back from the end: the take frame(s) of each guide frame */
-  double *sum = (double *)calloc(n, sizeof(double));
-  double *hits = (double *)calloc(n, sizeof(double));
-  if (!sum || !hits) {
-    free(sum);
-    free(hits);
-    free(D);
-    free(dist);
-    free(first);
-    return PS_ERR_NOMEM;
-  }
-  long long i = (long long)n - 1, j = (long long)m - 1;
-  for (;;) {
-    sum[i] += (double)j;
-    hits[i] += 1.0;
-    if (i == 0 && j == 0) {
-      break;
+  if (!st) {
+    if (cost) {
+      *cost = AT(D, n - 1, m - 1) / (double)(n + m);
     }
-    const double here = *CELL(D, i, j), dij = *CELL(dist, i, j);
-    const double *p, *q;
-    if (i >= 1 && j >= 1 && (p = CELL(D, i - 1, j - 1)) && fabs(*p + 2.0 * dij - here) < 1e-9 * (1.0 + here)) {
-      --i;
-      --j;
-    } else if (i >= 2 && j >= 1 && (p = CELL(D, i - 2, j - 1)) && (q = CELL(dist, i - 1, j)) &&
-               fabs(*p + 2.0 * *q + dij - here) < 1e-9 * (1.0 + here)) {
-      sum[i - 1] += (double)j - 0.5; /* the middle step */
-      hits[i - 1] += 1.0;
-      i -= 2;
-      j -= 1;
-    } else if (i >= 1 && j >= 2) {
-      sum[i] += (double)j - 1.0;
+    /* back from the end: the take frame(s) of each guide frame */
+    long long i = (long long)n - 1, j = (long long)m - 1;
+    for (;;) {
+      sum[i] += (double)j;
       hits[i] += 1.0;
-      i -= 1;
-      j -= 2;
-    } else {
-      break; /* not reached: the path starts at (0, 0) */
+      const unsigned char how = AT(move, i, j);
+      if (how == FROM_START) {
+        break;
+      } else if (how == FROM_DIAGONAL) {
+        --i;
+        --j;
+      } else if (how == FROM_GUIDE2) {
+        sum[i - 1] += (double)j - 0.5; /* the middle step */
+        hits[i - 1] += 1.0;
+        i -= 2;
+        j -= 1;
+      } else if (how == FROM_TAKE2) {
+        sum[i] += (double)j - 1.0;
+        hits[i] += 1.0;
+        i -= 1;
+        j -= 2;
+      } else if (how == FROM_TAKE) {
+        j -= 1;
+      } else {
+        i -= 1;
+      }
+    }
+    for (size_t k = 0; k < n; ++k) {
+      take_frame[k] = hits[k] > 0.0 ? sum[k] / hits[k] : (k ? take_frame[k - 1] : 0.0);
+    }
+    /* smoothed over +-15 ms, then strictly increasing */
+    double *smooth = sum; /* reuse */
+    for (size_t k = 0; k < n; ++k) {
+      const size_t lo = k >= SMOOTH ? k - SMOOTH : 0, hi = k + SMOOTH < n ? k + SMOOTH : n - 1;
+      double acc = 0.0;
+      for (size_t q = lo; q <= hi; ++q) {
+        acc += take_frame[q];
+      }
+      smooth[k] = acc / (double)(hi - lo + 1);
+    }
+    for (size_t k = 0; k < n; ++k) {
+      take_frame[k] = smooth[k];
+      if (k && !(take_frame[k] > take_frame[k - 1])) {
+        take_frame[k] = take_frame[k - 1] + 0.01;
+      }
     }
   }
-  for (size_t k = 0; k < n; ++k) {
-    take_frame[k] = hits[k] > 0.0 ? sum[k] / hits[k] : (k ? take_frame[k - 1] : 0.0);
-  }
-  /* smoothed over +-15 ms, then strictly increasing */
-  double *smooth = sum; /* reuse */
-  for (size_t k = 0; k < n; ++k) {
-    const size_t a = k >= SMOOTH ? k - SMOOTH : 0, z = k + SMOOTH < n ? k + SMOOTH : n - 1;
-    double s = 0.0;
-    for (size_t q2 = a; q2 <= z; ++q2) {
-      s += take_frame[q2];
-    }
-    smooth[k] = s / (double)(z - a + 1);
-  }
-  for (size_t k = 0; k < n; ++k) {
-    take_frame[k] = smooth[k];
-    if (k && !(take_frame[k] > take_frame[k - 1])) {
-      take_frame[k] = take_frame[k - 1] + 0.01;
-    }
-  }
-#undef CELL
-  free(sum);
-  free(hits);
+#undef IN
+#undef AT
   free(D);
   free(dist);
+  free(move);
   free(first);
-  return PS_OK;
+  free(sum);
+  free(hits);
+  return st;
 }

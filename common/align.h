@@ -2,9 +2,9 @@
    words share whatever their microphone, level, room and voice, and a
    constrained dynamic time warping of whole files (offline).
 
-   Features, every 5 ms: both signals are brought to 16 kHz
-   (libsamplerate), analysed in 32 ms Hann frames into 26 mel bands from
-   100 Hz to 7 kHz; a floor is added to each band's power (its own 10th
+   Features, every 5 ms: each signal at its own rate is analysed in 32 ms
+   Hann frames into 26 mel bands from 100 Hz to 7 kHz (the same bands in
+   Hz at any rate); a floor is added to each band's power (its own 10th
    percentile, or for a pair the rule of ps_align_features_pair, so that
    room tone and a quiet studio both read as "nothing" and words rise out
    of it alike), the bands logged, and the cepstrum c1..c12 taken (c0, the
@@ -17,7 +17,10 @@
 
    Warping (Sakoe and Chiba 1978, symmetric form with slope constraint
    P = 1): local slopes between 1/2 and 2, inside a band of +-max_shift
-   around the straight line joining the two files' ends; the path is
+   around the straight line joining the two files' ends; where the take is
+   silent the path may also skip or hold it (a pause shortened or
+   lengthened at will, so that a word, breath or noise in one track only
+   goes into a pause instead of pulling its neighbours).  The path is
    turned into a map from guide frames to take positions, smoothed over
    +-15 ms and made strictly increasing. */
 #ifndef PS_ALIGN_H
@@ -28,16 +31,30 @@
 #define PS_ALIGN_FRAME_RATE 200
 #define PS_ALIGN_DIMS 32 /* c1..c12, their change, 8 x the level's rise */
 #define PS_ALIGN_MELS 26
+/* What a step through the take's silence alone costs, over its distance
+   (distances are RMS over unit-variance dimensions: about 0.3 between two
+   recordings of the same sound, 1.4 between unrelated ones). */
+#define PS_ALIGN_SILENCE_STEP 1.0
 #define PS_ALIGN_CEPS 12
 
-/* The per-frame steps, shared with the streaming aligner (lipsync.h):
-   edges[PS_ALIGN_MELS + 2] of the triangular mel filters from 100 Hz to
-   7 kHz, in FFT bins of an fft_size transform at rate; the power in each
-   band of a spectrum (ps_fft layout) into mel[PS_ALIGN_MELS]; c1..c12 of
-   the logged bands into ceps[PS_ALIGN_CEPS].  No allocation. */
-void ps_align_mel_edges(double rate, size_t fft_size, double *edges);
-void ps_align_mel_bands(const double *edges, const float *spectrum, size_t fft_size, double *mel);
-void ps_align_cepstrum(const double *log_mel, double *ceps);
+/* One frame's analysis at a track's own rate, shared with the streaming
+   aligner (lipsync.h): a 32 ms Hann window (zero-padded to a power of
+   two), the power in 26 triangular mel bands from 100 Hz to 7 kHz, and
+   c1..c12 of the logged bands.  init allocates and plans (not real-time
+   safe); the rest does not allocate. */
+typedef struct PsAlignFrame PsAlignFrame;
+int ps_align_frame_init(PsAlignFrame **frame, double rate);
+void ps_align_frame_free(PsAlignFrame **frame);
+/* The window's length, samples. */
+size_t ps_align_frame_window(const PsAlignFrame *frame);
+/* The band power of noise at -120 dBFS: the least a band's noise is
+   taken to be (digital silence is not a room's noise). */
+double ps_align_frame_noise_bound(const PsAlignFrame *frame);
+/* Where the caller puts the window's samples (window of them), for: */
+float *ps_align_frame_input(PsAlignFrame *frame);
+/* mel[PS_ALIGN_MELS] = the band powers of the input (which it overwrites). */
+void ps_align_frame_mel(PsAlignFrame *frame, double *mel);
+void ps_align_frame_cepstrum(const PsAlignFrame *frame, const double *log_mel, double *ceps);
 
 /* features[frames * PS_ALIGN_DIMS] of mono x (n samples at rate); the
    caller frees *features.  Not real-time safe. */
@@ -49,10 +66,13 @@ int ps_align_features(const float *x, size_t n, double rate, float **features, s
    the noisier track's relative noise (10th percentile over 95th), doubled,
    less each track's own noise.  Without it the cleaner track's words show
    from their first milliseconds and the noisier track's only once they
-   rise above its noise: the map would come out late by 5-15 ms. */
+   rise above its noise: the map would come out late by 5-15 ms.
+   take_silent (may be NULL): *take_silent[frames_take], 1 for the take's
+   frames under 6 dB over its floor (the caller frees it). */
 int ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide,
                            const float *take, size_t n_take, double rate_take, float **f_guide,
-                           size_t *frames_guide, float **f_take, size_t *frames_take);
+                           size_t *frames_guide, float **f_take, size_t *frames_take,
+                           unsigned char **take_silent);
 
 /* That floor rule, band by band, from each track's noise and speech level
    (powers): floor_a[b] and floor_b[b] (shared with the streaming aligner). */
@@ -62,10 +82,14 @@ void ps_align_joint_floors(const double *noise_a, const double *level_a, const d
 /* Warps the take's features onto the guide's: take_frame[i] (i < guide
    frames) = the take position, in frames (fractional), that sounds at
    guide frame i.  max_shift_frames: how far from the straight line the
-   path may go.  Allocates scratch; returns PS_ERR_ARG when the files'
-   lengths are more than 2:1 apart.  cost: the mean distance along the
-   path (lower is a better match), may be NULL. */
+   path may go.  take_silent (may be NULL): the take's silent frames, which
+   the path may skip or hold at any slope (a pause shortened or lengthened;
+   a word of one track only let through instead of pulling its neighbours).
+   Allocates scratch; returns PS_ERR_ARG when the files' lengths are more
+   than 2:1 apart.  cost: the mean distance along the path (lower is a
+   better match), may be NULL. */
 int ps_align_dtw(const float *guide, size_t n_guide, const float *take, size_t n_take,
-                 size_t max_shift_frames, double *take_frame, double *cost);
+                 size_t max_shift_frames, const unsigned char *take_silent, double *take_frame,
+                 double *cost);
 
 #endif

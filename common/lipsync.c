@@ -2,7 +2,6 @@
 #include "lipsync.h"
 
 #include "align.h"
-#include "fft.h"
 #include "ps_status.h"
 #include "tsm.h"
 
@@ -17,9 +16,13 @@
 #define STEP 4           /* rows committed per decision (40 ms) */
 #define FRAMES 1024      /* frame history kept, a power of two (10.24 s) */
 #define S_LIMIT 200      /* the largest max_shift, frames */
-#define FLOOR_BLOCK 50   /* frames per block of the floors' minimum statistics */
-#define FLOOR_BLOCKS 4   /* past blocks the floor looks back over */
+#define STAT_BLOCK 50    /* frames per block of the bands' statistics */
+#define NOISE_BLOCKS 4   /* past blocks the noise (minimum) looks back over */
+#define LEVEL_BLOCKS 8   /* and the speech level (maximum) */
+#define DELTA 2          /* frames each side for the cepstrum's change: 20 ms */
+#define ONSET_DELTA 1    /* and for the level's rise: 10 ms */
 #define NORM_FRAMES 400.0 /* time constant of the running normalisation */
+#define CLIP 4.0          /* the largest normalised feature value */
 #define SMOOTH_MIN 2     /* map smoothing half-width at flexibility 1, frames */
 #define SMOOTH_MAX 40    /* and at flexibility 0 */
 #define CONF_SPAN 10     /* confidence: mean path distance over +-10 frames */
@@ -32,20 +35,29 @@
 #define ROWS (S_LIMIT + STEP + 4)
 #define INF 1e30f
 #define START 3 /* a path's first cell */
+#define SKIP 4  /* from (i, j - 1): a silent take frame skipped */
+#define HOLD 5  /* from (i - 1, j): a silent take frame held */
 
 /* The running normalisation starts from these deviations (c1..c12 of the
-   floored log-mel bands, then their change per frame), typical of speech
-   in the material of tests/lipsync; the means start at 0. */
+   floored log-mel bands, their change per frame, the level's rise): what
+   it ends with over a minute of tests/lipsync's speech, rounded; the means
+   start at 0. */
 static const double prior_sd[DIMS] = {
-  4.0, 3.0, 2.5, 2.2, 2.0, 1.8, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1,
-  0.8, 0.6, 0.5, 0.45, 0.4, 0.36, 0.33, 0.3, 0.28, 0.26, 0.24, 0.22,
+  13.0, 5.5, 7.5, 6.5, 5.0, 5.0, 4.3, 3.1, 3.5, 3.0, 2.5, 3.5,
+  1.8, 1.3, 1.3, 1.1, 0.95, 0.95, 0.85, 0.7, 0.75, 0.6, 0.55, 0.6,
+  0.15, 0.15, 0.15, 0.15, 0.15, 0.15, 0.15, 0.15,
 };
 
 typedef struct {
   float *ring; /* samples, ring_size (power of two) */
-  double floor_now[MELS];            /* this block's minimum */
-  double floor_past[FLOOR_BLOCKS][MELS];
+  double noise_now[MELS], level_now[MELS]; /* this block's minimum, maximum */
+  double noise_past[NOISE_BLOCKS][MELS];
+  double level_past[LEVEL_BLOCKS][MELS];
+  double mel[FRAMES][MELS]; /* band powers */
   double ceps[FRAMES][CEPS];
+  double level[FRAMES]; /* mean logged band */
+  unsigned char silent[FRAMES];
+  double noise_bound; /* ps_align_frame_noise_bound */
   double mean[DIMS], var[DIMS];
   float feat[FRAMES][DIMS]; /* normalised, final */
 } Track;
@@ -55,9 +67,7 @@ struct PsLipsync {
   size_t hop, win, half, fft_size;
   size_t ring_size, out_size; /* powers of two */
   Track take, guide;
-  PsFft *fft;
-  float *window;
-  double mel_edges[MELS + 2];
+  PsAlignFrame *frame;
   PsTsm *tsm;
   float *out_ring;
 
@@ -76,8 +86,7 @@ struct PsLipsync {
   long long anchor_j;  /* the path's last take frame on row c - 1 */
   long long rendered;  /* WSOLA frames added (k_r) */
   long long tsm_previous;
-  double floor_frames; /* frames into the floor's block */
-  long long floor_block;
+  long long stat_frames; /* frames into the bands' statistics */
   size_t late;
   float gain; /* 1 aligned .. 0 bypassed */
   float gain_step;
@@ -110,7 +119,7 @@ power_of_two_at_least(size_t n)
 static size_t
 latency_for(const PsLipsync *ls, long long shift)
 {
-  return (size_t)(shift + STEP + 2) * ls->hop + (ls->win - ls->half);
+  return (size_t)(shift + STEP + DELTA) * ls->hop + (ls->win - ls->half);
 }
 
 static void
@@ -118,9 +127,13 @@ track_reset(Track *t, size_t ring_size)
 {
   memset(t->ring, 0, ring_size * sizeof(float));
   for (int b = 0; b < MELS; ++b) {
-    t->floor_now[b] = HUGE_VAL;
-    for (int k = 0; k < FLOOR_BLOCKS; ++k) {
-      t->floor_past[k][b] = HUGE_VAL;
+    t->noise_now[b] = HUGE_VAL;
+    t->level_now[b] = 0.0;
+    for (int k = 0; k < NOISE_BLOCKS; ++k) {
+      t->noise_past[k][b] = HUGE_VAL;
+    }
+    for (int k = 0; k < LEVEL_BLOCKS; ++k) {
+      t->level_past[k][b] = 0.0;
     }
   }
   for (int d = 0; d < DIMS; ++d) {
@@ -145,8 +158,7 @@ ps_lipsync_reset(PsLipsync *ls)
   ls->anchor_j = 0;
   ls->rendered = 0;
   ls->tsm_previous = 0;
-  ls->floor_frames = 0;
-  ls->floor_block = 0;
+  ls->stat_frames = 0;
   ls->latency = latency_for(ls, ls->shift);
 }
 
@@ -160,12 +172,11 @@ ps_lipsync_free(PsLipsync **pls)
   free(ls->take.ring);
   free(ls->guide.ring);
   free(ls->out_ring);
-  free(ls->window);
   free(ls->dist);
   free(ls->acc);
   free(ls->move);
   free(ls->len);
-  ps_fft_free(&ls->fft);
+  ps_align_frame_free(&ls->frame);
   ps_tsm_free(&ls->tsm);
   free(ls);
   *pls = NULL;
@@ -187,11 +198,17 @@ ps_lipsync_init(PsLipsync **out, double rate)
   }
   ls->rate = rate;
   ls->hop = (size_t)lround(0.010 * rate);
-  ls->win = (size_t)lround(0.032 * rate);
+  int st = ps_align_frame_init(&ls->frame, rate);
+  if (st) {
+    ps_lipsync_free(&ls);
+    return st;
+  }
+  ls->win = ps_align_frame_window(ls->frame);
+  ls->take.noise_bound = ls->guide.noise_bound = ps_align_frame_noise_bound(ls->frame);
   ls->half = ls->win / 2;
   ls->fft_size = power_of_two_at_least(ls->win);
   ls->shift = 100; /* 1000 ms */
-  ls->flexibility = 0.8;
+  ls->flexibility = 1.0;
   ls->enabled = true;
   ls->gain = 1.0f;
   ls->gain_step = (float)(1.0 / (0.010 * rate));
@@ -204,16 +221,12 @@ ps_lipsync_init(PsLipsync **out, double rate)
   ls->take.ring = (float *)calloc(ls->ring_size, sizeof(float));
   ls->guide.ring = (float *)calloc(ls->ring_size, sizeof(float));
   ls->out_ring = (float *)calloc(ls->out_size, sizeof(float));
-  ls->window = (float *)calloc(ls->win, sizeof(float));
   ls->dist = calloc(FRAMES, sizeof(*ls->dist));
   ls->acc = calloc(ROWS, sizeof(*ls->acc));
   ls->move = calloc(ROWS, sizeof(*ls->move));
   ls->len = calloc(ROWS, sizeof(*ls->len));
-  int st = ps_tsm_init(&ls->tsm, rate);
-  if (!st) {
-    st = ps_fft_init(&ls->fft, ls->fft_size);
-  }
-  if (!st && (!ls->take.ring || !ls->guide.ring || !ls->out_ring || !ls->window || !ls->dist ||
+  st = ps_tsm_init(&ls->tsm, rate);
+  if (!st && (!ls->take.ring || !ls->guide.ring || !ls->out_ring || !ls->dist ||
               !ls->acc || !ls->move || !ls->len)) {
     st = PS_ERR_NOMEM;
   }
@@ -221,11 +234,6 @@ ps_lipsync_init(PsLipsync **out, double rate)
     ps_lipsync_free(&ls);
     return st;
   }
-  for (size_t i = 0; i < ls->win; ++i) {
-    ls->window[i] =
-      (float)(0.5 - 0.5 * cos(2.0 * 3.14159265358979323846 * ((double)i + 0.5) / (double)ls->win));
-  }
-  ps_align_mel_edges(rate, ls->fft_size, ls->mel_edges);
   ps_lipsync_reset(ls);
   *out = ls;
   return PS_OK;
@@ -280,69 +288,125 @@ ps_lipsync_late(const PsLipsync *ls)
 /* ------------------------------------------------------------------------ */
 /* Features                                                                 */
 
-/* The cepstrum of the frame centred on sample f hop. */
+/* Each band's power in frame f of the track (centred on sample f hop),
+   and the band statistics it adds to: the minimum over this block (noise)
+   and the maximum (speech level). */
 static void
-track_cepstrum(PsLipsync *ls, Track *t, long long f)
+track_analyse(PsLipsync *ls, Track *t, long long f)
 {
-  float *x = ps_fft_time(ls->fft);
+  float *x = ps_align_frame_input(ls->frame);
   const long long start = f * (long long)ls->hop - (long long)ls->half;
   const size_t mask = ls->ring_size - 1;
-  for (size_t i = 0; i < ls->fft_size; ++i) {
+  for (size_t i = 0; i < ls->win; ++i) {
     const long long at = start + (long long)i;
-    x[i] = i < ls->win && at >= 0 ? ls->window[i] * t->ring[(size_t)at & mask] : 0.0f;
+    x[i] = at >= 0 ? t->ring[(size_t)at & mask] : 0.0f;
   }
-  ps_fft_forward(ls->fft);
-  double mel[MELS];
-  ps_align_mel_bands(ls->mel_edges, ps_fft_spectrum(ls->fft), ls->fft_size, mel);
+  double *mel = t->mel[f % FRAMES];
+  ps_align_frame_mel(ls->frame, mel);
   /* a power guard near -190 dBFS: digital silence has a finite log */
   const double guard = 1e-19 * (double)ls->fft_size * (double)ls->fft_size;
   for (int b = 0; b < MELS; ++b) {
-    const double p = mel[b] + guard;
-    if (p < t->floor_now[b]) {
-      t->floor_now[b] = p;
-    }
-    double floor_b = t->floor_now[b];
-    for (int k = 0; k < FLOOR_BLOCKS; ++k) {
-      floor_b = t->floor_past[k][b] < floor_b ? t->floor_past[k][b] : floor_b;
-    }
-    mel[b] = log(p + floor_b);
+    mel[b] += guard;
+    t->noise_now[b] = mel[b] < t->noise_now[b] ? mel[b] : t->noise_now[b];
+    t->level_now[b] = mel[b] > t->level_now[b] ? mel[b] : t->level_now[b];
   }
-  ps_align_cepstrum(mel, t->ceps[f % FRAMES]);
 }
 
 static void
-floors_advance(PsLipsync *ls)
+track_statistics(const Track *t, double *noise, double *level)
 {
-  if (++ls->floor_frames < FLOOR_BLOCK) {
-    return;
+  for (int b = 0; b < MELS; ++b) {
+    double lo = t->noise_now[b], hi = t->level_now[b];
+    for (int k = 0; k < NOISE_BLOCKS; ++k) {
+      lo = t->noise_past[k][b] < lo ? t->noise_past[k][b] : lo;
+    }
+    for (int k = 0; k < LEVEL_BLOCKS; ++k) {
+      hi = t->level_past[k][b] > hi ? t->level_past[k][b] : hi;
+    }
+    /* the least of many frames lies under the noise's mean: twice it
+       is nearer (a 10th percentile, as align.h's files take) */
+    lo *= 2.0;
+    noise[b] = lo > t->noise_bound ? lo : t->noise_bound;
+    level[b] = hi > noise[b] ? hi : noise[b];
   }
-  ls->floor_frames = 0;
-  const int k = (int)(ls->floor_block++ % FLOOR_BLOCKS);
+}
+
+/* Both tracks' frame f logged over their floors (align.h's rule for a
+   pair, from the statistics so far): cepstrum and level; and whether the
+   take is silent there. */
+static void
+frame_cepstra(PsLipsync *ls, long long f)
+{
+  double ng[MELS], lg[MELS], nt[MELS], lt[MELS], fg[MELS], ft[MELS];
+  track_statistics(&ls->guide, ng, lg);
+  track_statistics(&ls->take, nt, lt);
+  ps_align_joint_floors(ng, lg, nt, lt, fg, ft);
+  Track *tracks[2] = {&ls->guide, &ls->take};
+  const double *floors[2] = {fg, ft};
+  for (int n = 0; n < 2; ++n) {
+    Track *t = tracks[n];
+    const double *mel = t->mel[f % FRAMES];
+    double log_mel[MELS], level = 0.0, power = 0.0, floor_power = 0.0;
+    for (int b = 0; b < MELS; ++b) {
+      log_mel[b] = log(mel[b] + floors[n][b]);
+      level += log_mel[b];
+      power += mel[b];
+      floor_power += floors[n][b];
+    }
+    t->level[f % FRAMES] = level / MELS;
+    t->silent[f % FRAMES] = power < 4.0 * floor_power;
+    ps_align_frame_cepstrum(ls->frame, log_mel, t->ceps[f % FRAMES]);
+  }
+}
+
+static void
+statistics_advance(PsLipsync *ls)
+{
+  ++ls->stat_frames;
   Track *tracks[2] = {&ls->take, &ls->guide};
   for (int n = 0; n < 2; ++n) {
-    for (int b = 0; b < MELS; ++b) {
-      tracks[n]->floor_past[k][b] = tracks[n]->floor_now[b];
-      tracks[n]->floor_now[b] = HUGE_VAL;
+    Track *t = tracks[n];
+    if (ls->stat_frames % STAT_BLOCK == 0) {
+      const long long block = ls->stat_frames / STAT_BLOCK;
+      for (int b = 0; b < MELS; ++b) {
+        t->noise_past[block % NOISE_BLOCKS][b] = t->noise_now[b];
+        t->level_past[block % LEVEL_BLOCKS][b] = t->level_now[b];
+        t->noise_now[b] = HUGE_VAL;
+        t->level_now[b] = 0.0;
+      }
     }
   }
 }
 
-/* Frame g's features, now that the cepstrum of g + 2 is known. */
+/* Frame g's features, now that the cepstrum of g + DELTA is known: as
+   align.h's, normalised by running statistics. */
 static void
 track_finalise(Track *t, long long g)
 {
-  const long long a = g >= 2 ? g - 2 : 0, z = g + 2;
+  const long long a = g >= DELTA ? g - DELTA : 0, z = g + DELTA;
+  const long long ar = g >= ONSET_DELTA ? g - ONSET_DELTA : 0, zr = g + ONSET_DELTA;
   double v[DIMS];
   for (int c = 0; c < CEPS; ++c) {
     v[c] = t->ceps[g % FRAMES][c];
     v[CEPS + c] = (t->ceps[z % FRAMES][c] - t->ceps[a % FRAMES][c]) / (double)(z - a);
   }
+  const double rise = (t->level[zr % FRAMES] - t->level[ar % FRAMES]) / (double)(zr - ar);
+  for (int d = 2 * CEPS; d < DIMS; ++d) {
+    v[d] = rise > 0.0 ? rise : 0.0;
+  }
+  /* the statistics learn from each deviation clipped at 3 standard
+     deviations, and the features are clipped at CLIP: one outlier (a
+     track's return from a dropout) neither flattens a dimension for
+     seconds nor outweighs all the others */
   const double alpha = 1.0 / NORM_FRAMES;
   for (int d = 0; d < DIMS; ++d) {
-    const double e = v[d] - t->mean[d];
+    const double sd3 = 3.0 * sqrt(t->var[d]);
+    double e = v[d] - t->mean[d];
+    e = e > sd3 ? sd3 : (e < -sd3 ? -sd3 : e);
     t->mean[d] += alpha * e;
     t->var[d] = (1.0 - alpha) * (t->var[d] + alpha * e * e);
-    t->feat[g % FRAMES][d] = (float)((v[d] - t->mean[d]) / sqrt(t->var[d] + 1e-6));
+    const double score = (v[d] - t->mean[d]) / sqrt(t->var[d] + 1e-6);
+    t->feat[g % FRAMES][d] = (float)(score > CLIP ? CLIP : (score < -CLIP ? -CLIP : score));
   }
 }
 
@@ -403,24 +467,13 @@ decide(PsLipsync *ls)
       ls->acc[r][b] = INF;
     }
   }
-  /* where paths may start: the last committed cell; at the very first
-     decision anywhere on the first guide frame or the first take frame
-     (the take may start up to S early or late), at the cost of their own
-     distance */
-  if (c > 0) {
-    ACC(r0, j0) = 0.0f;
-    LEN(r0, j0) = 0.0f;
-    MOVE(r0, j0) = START;
-  } else {
-    for (long long k = 0; k <= S && k < F; ++k) {
-      ACC(0, k) = 2.0f * dist_at(ls, 0, k);
-      LEN(0, k) = 2.0f;
-      MOVE(0, k) = START;
-      ACC(k, 0) = 2.0f * dist_at(ls, k, 0);
-      LEN(k, 0) = 2.0f;
-      MOVE(k, 0) = START;
-    }
-  }
+  /* paths start at the last committed cell, the first at (0, 0): both
+     tracks start together (in a session, the plugin starts with the
+     transport, well before the line; a free start would let the guide's
+     lead-in match any pause of the take) */
+  ACC(r0, j0) = c > 0 ? 0.0f : 2.0f * dist_at(ls, 0, 0);
+  LEN(r0, j0) = c > 0 ? 0.0f : 2.0f;
+  MOVE(r0, j0) = START;
   for (long long i = r0; i < F; ++i) {
     for (long long j = i - S; j <= i + S; ++j) {
       if (!IN_BAND(i, j) || (ACC(i, j) < INF && MOVE(i, j) == START)) {
@@ -447,6 +500,22 @@ decide(PsLipsync *ls)
           best = v;
           len = LEN(i - 1, j - 2) + 3.0f;
           how = 2;
+        }
+      }
+      /* silence of the take may be skipped or held without limit (as in
+         align.h's warping) */
+      if (ls->take.silent[j % FRAMES]) {
+        const float d_silent = d + (float)PS_ALIGN_SILENCE_STEP;
+        if (IN_BAND(i, j - 1) && ACC(i, j - 1) < INF && ACC(i, j - 1) + d_silent < best) {
+          best = ACC(i, j - 1) + d_silent;
+          len = LEN(i, j - 1) + 1.0f;
+          how = SKIP;
+        }
+        if (i - 1 >= r0 && IN_BAND(i - 1, j) && ACC(i - 1, j) < INF &&
+            ACC(i - 1, j) + d_silent < best) {
+          best = ACC(i - 1, j) + d_silent;
+          len = LEN(i - 1, j) + 1.0f;
+          how = HOLD;
         }
       }
       ACC(i, j) = best;
@@ -505,10 +574,14 @@ decide(PsLipsync *ls)
         VISIT(i - 1, j);
         i -= 2;
         --j;
-      } else {
+      } else if (how == 2) {
         VISIT(i, j - 1);
         --i;
         j -= 2;
+      } else if (how == SKIP) {
+        --j;
+      } else {
+        --i;
       }
     }
 #undef VISIT
@@ -569,7 +642,9 @@ decide(PsLipsync *ls)
         /* poorly matched: towards the take's own speed */
         m = prev + 1.0 + conf * (s - prev - 1.0);
       }
-      m = m < prev + 0.5 ? prev + 0.5 : (m > prev + 2.0 ? prev + 2.0 : m);
+      /* forward only; the path keeps speech to slopes 1/2..2, silence
+         may go faster or slower */
+      m = m > prev + 0.01 ? m : prev + 0.01;
     }
     m = m < (double)(i - S) ? (double)(i - S) : (m > (double)(i + S) ? (double)(i + S) : m);
     ls->map[i % FRAMES] = m < 0.0 ? 0.0 : m;
@@ -596,9 +671,13 @@ decide(PsLipsync *ls)
         }
         i -= 2;
         --j;
-      } else {
+      } else if (how == 2) {
         --i;
         j -= 2;
+      } else if (how == SKIP) {
+        --j;
+      } else {
+        --i;
       }
     }
   }
@@ -639,15 +718,16 @@ frame_event(PsLipsync *ls)
   const long long hop = (long long)ls->hop;
   while (ls->n_ceps * hop - (long long)ls->half + (long long)ls->win <= ls->n_in) {
     const long long f = ls->n_ceps;
-    track_cepstrum(ls, &ls->take, f);
-    track_cepstrum(ls, &ls->guide, f);
-    floors_advance(ls);
+    track_analyse(ls, &ls->take, f);
+    track_analyse(ls, &ls->guide, f);
+    frame_cepstra(ls, f);
+    statistics_advance(ls);
     ++ls->n_ceps;
-    if (f >= 2) {
-      track_finalise(&ls->take, f - 2);
-      track_finalise(&ls->guide, f - 2);
-      distances_add(ls, f - 2);
-      ls->n_final = f - 1;
+    if (f >= DELTA) {
+      track_finalise(&ls->take, f - DELTA);
+      track_finalise(&ls->guide, f - DELTA);
+      distances_add(ls, f - DELTA);
+      ls->n_final = f - DELTA + 1;
     }
   }
   while (ls->committed + STEP + ls->shift <= ls->n_final) {
@@ -716,5 +796,6 @@ ps_lipsync_readings(const PsLipsync *ls, PsLipsyncReadings *r)
   const long long a = k >= 5 ? k - 5 : 0;
   const long long z = k + 5 < ls->committed ? k + 5 : ls->committed - 1;
   r->stretch = z > a ? (ls->map[z % FRAMES] - ls->map[a % FRAMES]) / (double)(z - a) : 1.0;
+  r->stretch = r->stretch < 8.0 ? r->stretch : 8.0;
   r->confidence = ls->conf[k % FRAMES];
 }

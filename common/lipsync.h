@@ -1,30 +1,36 @@
 /* Streaming lip-sync: a take warped, as it plays, onto a guide's timing
    (the real-time half of the aligner; align.h has the offline one).
 
-   Every 10 ms both tracks give a feature frame like align.h's (mel
-   cepstrum c1..c12 and its change over +-20 ms, in 32 ms Hann frames at
-   the host's rate), with two streaming differences: each mel band's floor
-   is the minimum of its power over the last 2-2.5 s (not a whole file's
-   10th percentile), and each dimension is normalised by a running mean
-   and deviation over about 4 s (not the file's), started from speech-like
-   values so that a track that opens on silence is not blown up.
+   Every 10 ms both tracks give a feature frame like align.h's (one
+   PsAlignFrame analysis at the host's rate: mel cepstrum c1..c12, its
+   change over +-20 ms, the level's rise over +-10 ms), with streaming
+   statistics: each mel band's noise is the minimum of its power over the
+   last 2-2.5 s (doubled, towards a 10th percentile), its speech level the
+   maximum over the last 4-4.5 s, and the floors of both tracks follow
+   align.h's rule for a pair from those; each dimension is normalised by a
+   running mean and deviation over about 4 s (started from speech-like
+   values, learning from deviations clipped at 3 deviations, the result
+   clipped at 4), so that a dropout in both tracks does not derail it.
 
    Alignment: distances between guide frame i and take frames j within
    |j - i| <= S (S = max_shift) are kept as the frames arrive.  Every
-   decision step (4 frames, 40 ms) the symmetric dynamic time warping of
-   align.h (local slopes 1/2..2) is solved again over the frames not yet
+   decision step (4 frames, 40 ms) the warping of align.h (local slopes
+   1/2..2; the take's silent frames skipped or held at will, at
+   PS_ALIGN_SILENCE_STEP a frame) is solved again over the frames not yet
    committed, from the last committed cell, with an open end (the best
    mean cost on the newest guide frame or the newest take frame); the
    first 4 rows of its path are committed.  They are then S frames old:
    the take frame a guide frame matches, up to S later, has been heard.
+   Both tracks are taken to start together (the first path starts at the
+   first frame of both): in a session the plugin starts with the
+   transport, well before the line.
 
    The committed path becomes the warp map: smoothed over +-h frames (h
    from 2, at flexibility 1: syllable by syllable, to 40, at 0: the take's
-   own rhythm between anchors farther apart), kept to local slopes
-   between 1/2 and 2 and within +-S of the diagonal.  With protect on,
-   where the match is poor (words, breaths or noises in one track only)
-   the map's slope is pulled to 1, in proportion to how poor: that
-   material plays at its own speed.
+   own rhythm between anchors farther apart), only forward and within +-S
+   of the diagonal.  With protect on, where the match is poor (words,
+   breaths or noises in one track only) the map's slope is pulled to 1, in
+   proportion to how poor: that material plays at its own speed.
 
    Rendering: WSOLA frames (tsm.h) from a ring of the take, placed at
    output time t (guide timeline) from take time map(t).  The output is
@@ -49,7 +55,7 @@ typedef struct PsLipsync PsLipsync;
 
 typedef struct {
   double offset_ms;  /* take minus guide at the output's position */
-  double stretch;    /* take time per guide time there (1: as recorded) */
+  double stretch;    /* take time per guide time there (1: as recorded), 0..8 */
   double confidence; /* 0 (nothing alike) .. 1 (the same sound) */
 } PsLipsyncReadings;
 
@@ -62,8 +68,8 @@ void ps_lipsync_free(PsLipsync **ls);
 void ps_lipsync_reset(PsLipsync *ls);
 
 /* max_shift in ms, clamped to 100..2000 and rounded to 10 ms; a change
-   resets the aligner and the latency.  flexibility 0..1; protect.  All
-   real-time safe. */
+   resets the aligner and the latency.  flexibility 0..1 (1 at init);
+   protect (off at init).  All real-time safe. */
 void ps_lipsync_set_max_shift(PsLipsync *ls, double max_shift_ms);
 void ps_lipsync_set_flexibility(PsLipsync *ls, double flexibility);
 void ps_lipsync_set_protect(PsLipsync *ls, bool protect);

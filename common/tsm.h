@@ -28,7 +28,7 @@
 #define PS_TSM_TOLERANCE 0.008
 /* How much likeness (normalised cross-correlation, -1..1) a lag at the
    tolerance's edge gives up against the map's own position. */
-#define PS_TSM_PULL 0.1
+#define PS_TSM_PULL 1.0
 
 typedef struct PsTsm PsTsm;
 

@@ -198,6 +198,7 @@ cmd_align(int argc, char **argv)
   double rate_guide = 0.0, rate_take = 0.0, cost = 0.0;
   float *guide = NULL, *take = NULL, *fg = NULL, *ft = NULL, *resampled = NULL, *out = NULL;
   double *take_frame = NULL, *out_times = NULL, *in_times = NULL;
+  unsigned char *silent = NULL;
   PsTsm *tsm = NULL;
   guide = load_mono(o.guide, &n_guide, &rate_guide);
   take = guide ? load_mono(o.take, &n_take, &rate_take) : NULL;
@@ -205,7 +206,7 @@ cmd_align(int argc, char **argv)
     goto done;
   }
   if (ps_align_features_pair(guide, n_guide, rate_guide, take, n_take, rate_take, &fg, &f_guide,
-                             &ft, &f_take)) {
+                             &ft, &f_take, &silent)) {
     fprintf(stderr, "postsync align: cannot analyse the files\n");
     goto done;
   }
@@ -215,7 +216,7 @@ cmd_align(int argc, char **argv)
     goto done;
   }
   const size_t shift = (size_t)lround(o.max_shift_ms * PS_ALIGN_FRAME_RATE / 1000.0);
-  const int st = ps_align_dtw(fg, f_guide, ft, f_take, shift, take_frame, &cost);
+  const int st = ps_align_dtw(fg, f_guide, ft, f_take, shift, silent, take_frame, &cost);
   if (st) {
     fprintf(stderr, "postsync align: the take (%.1f s) and the guide (%.1f s) cannot be "
                     "aligned: %s\n",
@@ -275,5 +276,6 @@ done:
   free(out_times);
   free(in_times);
   ps_tsm_free(&tsm);
+  free(silent);
   return status;
 }

@@ -138,7 +138,7 @@ run(LV2_Handle instance, uint32_t n_samples)
   LipSync *self = (LipSync *)instance;
   PsLipsync *e = self->engine;
   ps_lipsync_set_max_shift(e, port_value(self->max_shift, 1000.0f));
-  ps_lipsync_set_flexibility(e, port_value(self->flexibility, 0.8f));
+  ps_lipsync_set_flexibility(e, port_value(self->flexibility, 1.0f));
   ps_lipsync_set_protect(e, port_value(self->protect, 0.0f) > 0.5f);
   ps_lipsync_set_enabled(e, port_value(self->enabled, 1.0f) > 0.5f);
   if (self->out) {

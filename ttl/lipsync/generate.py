@@ -19,7 +19,7 @@ controls_in = [
   "float", 1000, 100, 2000, "units:ms", None),
  ("flexibility", "Flexibility",
   "0: the take keeps its own rhythm between anchor points about half a second apart; 1: it follows the guide syllable by syllable.",
-  "float", 0.8, 0, 1, "units:coef", None),
+  "float", 1, 0, 1, "units:coef", None),
  ("protect", "Protect",
   "On: material that matches nothing in the other track (a word, breath or noise in one of them only) plays at its own speed instead of being squeezed or stretched.",
   "toggle", 0, 0, 1, None, None),
@@ -30,7 +30,7 @@ controls_in = [
 controls_out = [
  ("latency", "Latency", "Delay of the output, samples: max shift plus 76 ms, the same when bypassed.", 0, 0, 500000, "units:frame", "lv2:designation lv2:latency ;\n\t\tlv2:portProperty lv2:integer ;"),
  ("offset_ms", "Offset", "Where the take is against the guide at the output's position, ms: positive when the take is late.", 0, -2000, 2000, "units:ms", None),
- ("stretch", "Stretch", "Take time per guide time at the output's position (1: as recorded, 2: played twice as fast).", 1, 0.5, 2, "units:coef", None),
+ ("stretch", "Stretch", "Take time per guide time at the output's position, over +-50 ms (1: as recorded, 2: played twice as fast); speech keeps to 0.5-2, a pause of the take held or skipped reads from 0 to 8.", 1, 0, 8, "units:coef", None),
  ("confidence", "Confidence", "How alike the guide and the take sound where they are matched: 0 nothing alike, 1 the same.", 0, 0, 1, "units:coef", None),
 ]
 
