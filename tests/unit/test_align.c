@@ -65,7 +65,7 @@ main(void)
   double cost = 0.0;
   /* frames of the features; voiced[] is by 10 ms */
   const double per_frame = rate / PS_ALIGN_FRAME_RATE, ms_per_frame = 1000.0 / PS_ALIGN_FRAME_RATE;
-  CHECKV(ps_align_dtw(fg, ng, ft, nt, PS_ALIGN_FRAME_RATE, found, &cost) == PS_OK,
+  CHECKV(ps_align_dtw(fg, ng, ft, nt, PS_ALIGN_FRAME_RATE, NULL, found, &cost) == PS_OK,
          "aligned (cost %.3f)", cost);
   /* error on the syllables: where the warp sent each voiced guide frame */
   double worst = 0.0, sum = 0.0;
@@ -90,7 +90,7 @@ main(void)
   }
   CHECKV(shifted < 0.0, "the map only goes forward");
   const float *none = fg;
-  CHECKV(ps_align_dtw(none, 100, ft, 300, 50, found, NULL) == PS_ERR_ARG,
+  CHECKV(ps_align_dtw(none, 100, ft, 300, 50, NULL, found, NULL) == PS_ERR_ARG,
          "lengths 3:1 apart are refused");
   ps_tsm_free(&tsm);
   free(guide);
