@@ -13,6 +13,8 @@
 #define DELTA (PS_ALIGN_FRAME_RATE / 50)        /* frames each side for the change: 20 ms */
 #define ONSET_DELTA (PS_ALIGN_FRAME_RATE / 100) /* and for the level's rise: 10 ms */
 #define SMOOTH (3 * PS_ALIGN_FRAME_RATE / 200)  /* the map's smoothing, frames each side */
+#define COARSE 4 /* frames per frame of the first, coarse warping */
+#define FINE (PS_ALIGN_FRAME_RATE * 3 / 20) /* the second's band around its path: 150 ms */
 
 static double
 hz_to_mel(double hz)
@@ -26,11 +28,41 @@ mel_to_hz(double mel)
   return 700.0 * (pow(10.0, mel / 2595.0) - 1.0);
 }
 
-static int
-compare_doubles(const void *a, const void *b)
+/* The k-th smallest of v[0..n) (Hoare's selection; v reordered). */
+static double
+select_nth(double *v, size_t n, size_t k)
 {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
+  size_t lo = 0, hi = n - 1;
+  while (lo < hi) {
+    const double pivot = v[lo + (hi - lo) / 2];
+    size_t i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) {
+        ++i;
+      }
+      while (v[j] > pivot) {
+        --j;
+      }
+      if (i <= j) {
+        const double t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        ++i;
+        if (j == 0) {
+          break;
+        }
+        --j;
+      }
+    }
+    if (k <= j) {
+      hi = j;
+    } else if (k >= i) {
+      lo = i;
+    } else {
+      break;
+    }
+  }
+  return v[k];
 }
 
 /* c1..c12 of logged mel bands: the DCT-II's rows */
@@ -214,9 +246,13 @@ mel_powers(const float *x, size_t n, double rate, double **mel_out, size_t *coun
   float *t = ps_align_frame_input(fr);
   for (size_t f = 0; f < count; ++f) {
     const long long start = llround((double)f * hop) - win / 2;
-    for (long long i = 0; i < win; ++i) {
-      const long long at = start + i;
-      t[i] = at >= 0 && (size_t)at < n ? x[at] : 0.0f;
+    if (start >= 0 && start + win <= (long long)n) {
+      memcpy(t, x + start, (size_t)win * sizeof(float));
+    } else {
+      for (long long i = 0; i < win; ++i) {
+        const long long at = start + i;
+        t[i] = at >= 0 && (size_t)at < n ? x[at] : 0.0f;
+      }
     }
     ps_align_frame_mel(fr, mel + f * MELS);
   }
@@ -240,9 +276,8 @@ band_levels(const double *mel, size_t count, double bound, double *noise, double
     for (size_t f = 0; f < count; ++f) {
       sorted[f] = mel[f * MELS + b];
     }
-    qsort(sorted, count, sizeof(double), compare_doubles);
-    noise[b] = fmax(sorted[count / 10], bound);
-    level[b] = fmax(sorted[count * 95 / 100], noise[b]);
+    noise[b] = fmax(select_nth(sorted, count, count / 10), bound);
+    level[b] = fmax(select_nth(sorted, count, count * 95 / 100), noise[b]);
   }
   free(sorted);
   return PS_OK;
@@ -420,110 +455,96 @@ ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, co
   return PS_OK;
 }
 
-static double
-distance(const float *a, const float *b)
-{
-  double d = 0.0;
-  for (int k = 0; k < PS_ALIGN_DIMS; ++k) {
-    const double e = (double)a[k] - (double)b[k];
-    d += e * e;
-  }
-  return sqrt(d / PS_ALIGN_DIMS);
-}
-
 /* How a cell of the warping was reached. */
 enum { FROM_DIAGONAL, FROM_GUIDE2, FROM_TAKE2, FROM_TAKE, FROM_GUIDE, FROM_START };
 
-int
-ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
-             const unsigned char *take_silent, double *take_frame, double *cost)
+/* The warping inside a band: for guide frame i, take frames [first[i],
+   first[i] + width).  Only the moves are kept for every cell; the sums and
+   the distances of the last three and two rows. */
+static int
+warp(const float *g, size_t n, const float *tk, size_t m, const long long *first, size_t width,
+     const unsigned char *take_silent, double *take_frame, double *cost)
 {
-  if (!g || !tk || !take_frame || n < 2 || m < 2 || n > 2 * m || m > 2 * n) {
-    return PS_ERR_ARG;
-  }
-  /* the band: for guide frame i, take frames [first[i], first[i] + width) */
-  const size_t width = 2 * w + 1;
-  double *D = (double *)malloc(n * width * sizeof(double));
-  double *dist = (double *)malloc(n * width * sizeof(double));
+  float *D = (float *)malloc(3 * width * sizeof(float));
+  float *dist = (float *)malloc(2 * width * sizeof(float));
   unsigned char *move = (unsigned char *)malloc(n * width);
-  long long *first = (long long *)malloc(n * sizeof(long long));
   double *sum = (double *)calloc(n, sizeof(double));
   double *hits = (double *)calloc(n, sizeof(double));
-  int st = D && dist && move && first && sum && hits ? PS_OK : PS_ERR_NOMEM;
-  if (!st) {
-    for (size_t i = 0; i < n; ++i) {
-      first[i] = llround((double)i * (double)(m - 1) / (double)(n - 1)) - (long long)w;
-    }
-  }
+  int st = D && dist && move && sum && hits ? PS_OK : PS_ERR_NOMEM;
 #define IN(i, j) ((j) >= first[i] && (j) < first[i] + (long long)width && (j) >= 0 && (j) < (long long)m)
-#define AT(arr, i, j) (arr)[(size_t)(i) * width + (size_t)((j) - first[i])]
-  for (size_t i = 0; !st && i < n; ++i) {
-    for (size_t k = 0; k < width; ++k) {
-      const long long j = first[i] + (long long)k;
-      D[i * width + k] = HUGE_VAL;
-      dist[i * width + k] =
-        j >= 0 && j < (long long)m
-          ? distance(g + i * PS_ALIGN_DIMS, tk + (size_t)j * PS_ALIGN_DIMS)
-          : 0.0;
-    }
-  }
+#define AT(arr, rows, i, j) (arr)[(size_t)((i) % (rows)) * width + (size_t)((j) - first[i])]
+#define SUM(i, j) AT(D, 3, i, j)
+#define DIST(i, j) AT(dist, 2, i, j)
+#define MOVE(i, j) move[(size_t)(i) * width + (size_t)((j) - first[i])]
   if (!st && !IN(0, 0)) {
     st = PS_ERR_ARG;
   }
-  if (!st) {
-    AT(D, 0, 0) = 2.0 * AT(dist, 0, 0);
-    AT(move, 0, 0) = FROM_START;
-  }
+  const float inf = HUGE_VALF;
+  float end_sum = inf;
   for (long long i = 0; !st && i < (long long)n; ++i) {
+    for (size_t k = 0; k < width; ++k) {
+      const long long j = first[i] + (long long)k;
+      AT(D, 3, i, j) = inf;
+      AT(dist, 2, i, j) = j >= 0 && j < (long long)m
+                            ? ps_align_distance(g + (size_t)i * PS_ALIGN_DIMS,
+                                                tk + (size_t)j * PS_ALIGN_DIMS)
+                            : 0.0f;
+    }
     for (long long j = first[i] < 0 ? 0 : first[i]; j < first[i] + (long long)width && j < (long long)m;
          ++j) {
+      const float d = DIST(i, j);
       if (i == 0 && j == 0) {
+        SUM(0, 0) = 2.0f * d;
+        MOVE(0, 0) = FROM_START;
         continue;
       }
-      const double d = AT(dist, i, j);
-      double best = HUGE_VAL;
+      float best = inf;
       unsigned char how = FROM_DIAGONAL;
 #define TRY(cond, value, from)  \
   do {                          \
     if (cond) {                 \
-      const double v_ = (value); \
+      const float v_ = (value); \
       if (v_ < best) {          \
         best = v_;              \
         how = (from);           \
       }                         \
     }                           \
   } while (0)
-      TRY(i >= 1 && IN(i - 1, j - 1), AT(D, i - 1, j - 1) + 2.0 * d, FROM_DIAGONAL);
+      TRY(i >= 1 && IN(i - 1, j - 1), SUM(i - 1, j - 1) + 2.0f * d, FROM_DIAGONAL);
       TRY(i >= 2 && IN(i - 2, j - 1) && IN(i - 1, j),
-          AT(D, i - 2, j - 1) + 2.0 * AT(dist, i - 1, j) + d, FROM_GUIDE2);
+          SUM(i - 2, j - 1) + 2.0f * DIST(i - 1, j) + d, FROM_GUIDE2);
       TRY(i >= 1 && IN(i - 1, j - 2) && IN(i, j - 1),
-          AT(D, i - 1, j - 2) + 2.0 * AT(dist, i, j - 1) + d, FROM_TAKE2);
+          SUM(i - 1, j - 2) + 2.0f * DIST(i, j - 1) + d, FROM_TAKE2);
       /* silence of the take may be skipped or held without limit: a pause
          shortened or lengthened, or words of one track only let through;
          at a price per frame (PS_ALIGN_SILENCE_STEP) so that the diagonal
          stays the way through silences the tracks share */
       if (take_silent && take_silent[j]) {
-        TRY(IN(i, j - 1), AT(D, i, j - 1) + d + PS_ALIGN_SILENCE_STEP, FROM_TAKE);
-        TRY(i >= 1 && IN(i - 1, j), AT(D, i - 1, j) + d + PS_ALIGN_SILENCE_STEP, FROM_GUIDE);
+        const float silent = d + (float)PS_ALIGN_SILENCE_STEP;
+        TRY(IN(i, j - 1), SUM(i, j - 1) + silent, FROM_TAKE);
+        TRY(i >= 1 && IN(i - 1, j), SUM(i - 1, j) + silent, FROM_GUIDE);
       }
 #undef TRY
-      AT(D, i, j) = best;
-      AT(move, i, j) = how;
+      SUM(i, j) = best;
+      MOVE(i, j) = how;
+    }
+    if (i == (long long)n - 1 && IN(i, (long long)m - 1)) {
+      end_sum = SUM(i, (long long)m - 1);
     }
   }
-  if (!st && (!IN((long long)n - 1, (long long)m - 1) || !(AT(D, n - 1, m - 1) < HUGE_VAL))) {
+  if (!st && !(end_sum < inf)) {
     st = PS_ERR_ARG;
   }
   if (!st) {
     if (cost) {
-      *cost = AT(D, n - 1, m - 1) / (double)(n + m);
+      *cost = (double)end_sum / (double)(n + m);
     }
     /* back from the end: the take frame(s) of each guide frame */
     long long i = (long long)n - 1, j = (long long)m - 1;
     for (;;) {
       sum[i] += (double)j;
       hits[i] += 1.0;
-      const unsigned char how = AT(move, i, j);
+      const unsigned char how = MOVE(i, j);
       if (how == FROM_START) {
         break;
       } else if (how == FROM_DIAGONAL) {
@@ -567,11 +588,101 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
   }
 #undef IN
 #undef AT
+#undef SUM
+#undef DIST
+#undef MOVE
   free(D);
   free(dist);
   free(move);
-  free(first);
   free(sum);
   free(hits);
+  return st;
+}
+
+int
+ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
+             const unsigned char *take_silent, double *take_frame, double *cost)
+{
+  if (!g || !tk || !take_frame || n < 2 || m < 2 || n > 2 * m || m > 2 * n) {
+    return PS_ERR_ARG;
+  }
+  long long *first = (long long *)malloc(n * sizeof(long long));
+  if (!first) {
+    return PS_ERR_NOMEM;
+  }
+  int st = PS_OK;
+  const size_t nc = (n + COARSE - 1) / COARSE, mc = (m + COARSE - 1) / COARSE;
+  const size_t wc = (w + COARSE - 1) / COARSE;
+  if (2 * FINE + 1 >= 2 * w + 1 || nc < 2 || mc < 2 || nc > 2 * mc || mc > 2 * nc) {
+    /* small enough to warp at once around the diagonal */
+    for (size_t i = 0; i < n; ++i) {
+      first[i] = llround((double)i * (double)(m - 1) / (double)(n - 1)) - (long long)w;
+    }
+    st = warp(g, n, tk, m, first, 2 * w + 1, take_silent, take_frame, cost);
+    free(first);
+    return st;
+  }
+  /* first COARSE frames at a time (features averaged, silent where all
+     are) in the whole band, then every frame within +-FINE of that path */
+  float *gc = (float *)calloc(nc * PS_ALIGN_DIMS, sizeof(float));
+  float *tc = (float *)calloc(mc * PS_ALIGN_DIMS, sizeof(float));
+  unsigned char *sc = take_silent ? (unsigned char *)malloc(mc) : NULL;
+  long long *firstc = (long long *)malloc(nc * sizeof(long long));
+  double *mapc = (double *)malloc(nc * sizeof(double));
+  if (!gc || !tc || (take_silent && !sc) || !firstc || !mapc) {
+    st = PS_ERR_NOMEM;
+  }
+  const float *src[2] = {g, tk};
+  float *dst[2] = {gc, tc};
+  const size_t len[2] = {n, m}, lenc[2] = {nc, mc};
+  for (int t = 0; !st && t < 2; ++t) {
+    for (size_t c = 0; c < lenc[t]; ++c) {
+      size_t count = 0;
+      for (size_t f = c * COARSE; f < (c + 1) * COARSE && f < len[t]; ++f, ++count) {
+        for (int d = 0; d < PS_ALIGN_DIMS; ++d) {
+          dst[t][c * PS_ALIGN_DIMS + d] += src[t][f * PS_ALIGN_DIMS + d];
+        }
+      }
+      for (int d = 0; d < PS_ALIGN_DIMS; ++d) {
+        dst[t][c * PS_ALIGN_DIMS + d] /= (float)count;
+      }
+    }
+  }
+  for (size_t c = 0; sc && c < mc; ++c) {
+    sc[c] = 1;
+    for (size_t f = c * COARSE; f < (c + 1) * COARSE && f < m; ++f) {
+      sc[c] = sc[c] && take_silent[f];
+    }
+  }
+  if (!st) {
+    for (size_t i = 0; i < nc; ++i) {
+      firstc[i] = llround((double)i * (double)(mc - 1) / (double)(nc - 1)) - (long long)wc;
+    }
+    st = warp(gc, nc, tc, mc, firstc, 2 * wc + 1, sc, mapc, NULL);
+  }
+  if (!st) {
+    for (size_t i = 0; i < n; ++i) {
+      /* the coarse map at fine frame i, in fine frames */
+      const double at = (double)i / COARSE;
+      size_t k = (size_t)at;
+      k = k + 1 < nc ? k : nc - 2;
+      const double f = at - (double)k;
+      const double centre = ((1.0 - f) * mapc[k] + f * mapc[k + 1]) * COARSE;
+      first[i] = llround(centre) - FINE;
+    }
+    /* both ends inside */
+    first[0] = first[0] > 0 ? 0 : first[0];
+    first[0] = first[0] < -(long long)(2 * FINE) ? -(long long)(2 * FINE) : first[0];
+    const long long last = (long long)m - 1 - (long long)(2 * FINE);
+    first[n - 1] = first[n - 1] < last ? last : first[n - 1];
+    first[n - 1] = first[n - 1] > (long long)m - 1 ? (long long)m - 1 : first[n - 1];
+    st = warp(g, n, tk, m, first, 2 * FINE + 1, take_silent, take_frame, cost);
+  }
+  free(gc);
+  free(tc);
+  free(sc);
+  free(firstc);
+  free(mapc);
+  free(first);
   return st;
 }

@@ -26,10 +26,11 @@
 #ifndef PS_ALIGN_H
 #define PS_ALIGN_H
 
+#include <math.h>
 #include <stddef.h>
 
 #define PS_ALIGN_FRAME_RATE 200
-#define PS_ALIGN_DIMS 32 /* c1..c12, their change, 8 x the level's rise */
+#define PS_ALIGN_DIMS 32 /* c1..c12, their change, 8 x the level's rise (a multiple of 8) */
 #define PS_ALIGN_MELS 26
 /* What a step through the take's silence alone costs, over its distance
    (distances are RMS over unit-variance dimensions: about 0.3 between two
@@ -55,6 +56,23 @@ float *ps_align_frame_input(PsAlignFrame *frame);
 /* mel[PS_ALIGN_MELS] = the band powers of the input (which it overwrites). */
 void ps_align_frame_mel(PsAlignFrame *frame, double *mel);
 void ps_align_frame_cepstrum(const PsAlignFrame *frame, const double *log_mel, double *ceps);
+
+/* The distance of two feature frames: RMS of their differences.  Eight
+   partial sums, so that the compiler can keep them in vector registers. */
+static inline float
+ps_align_distance(const float *a, const float *b)
+{
+  float part[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+  for (int k = 0; k < PS_ALIGN_DIMS; k += 8) {
+    for (int q = 0; q < 8; ++q) {
+      const float e = a[k + q] - b[k + q];
+      part[q] += e * e;
+    }
+  }
+  const float sum = ((part[0] + part[1]) + (part[2] + part[3])) +
+                    ((part[4] + part[5]) + (part[6] + part[7]));
+  return sqrtf(sum * (1.0f / (float)PS_ALIGN_DIMS));
+}
 
 /* features[frames * PS_ALIGN_DIMS] of mono x (n samples at rate); the
    caller frees *features.  Not real-time safe. */

@@ -410,17 +410,6 @@ track_finalise(Track *t, long long g)
   }
 }
 
-static float
-distance(const float *a, const float *b)
-{
-  float d = 0.0f;
-  for (int k = 0; k < DIMS; ++k) {
-    const float e = a[k] - b[k];
-    d += e * e;
-  }
-  return sqrtf(d / (float)DIMS);
-}
-
 /* The distances frame f adds: its guide row against the take frames heard,
    and its take column against the guide frames heard. */
 static void
@@ -429,11 +418,11 @@ distances_add(PsLipsync *ls, long long f)
   const long long S = ls->shift;
   for (long long j = f - S > 0 ? f - S : 0; j <= f; ++j) {
     ls->dist[f % FRAMES][j - f + S_LIMIT] =
-      distance(ls->guide.feat[f % FRAMES], ls->take.feat[j % FRAMES]);
+      ps_align_distance(ls->guide.feat[f % FRAMES], ls->take.feat[j % FRAMES]);
   }
   for (long long i = f - S > 0 ? f - S : 0; i < f; ++i) {
     ls->dist[i % FRAMES][f - i + S_LIMIT] =
-      distance(ls->guide.feat[i % FRAMES], ls->take.feat[f % FRAMES]);
+      ps_align_distance(ls->guide.feat[i % FRAMES], ls->take.feat[f % FRAMES]);
   }
 }
 

@@ -4,6 +4,7 @@
 #include "ps_status.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -34,10 +35,10 @@ ps_tsm_init(PsTsm **out, double rate)
   t->hop = (size_t)lround(0.010 * rate);
   t->frame = 2 * t->hop;
   t->tolerance = (size_t)lround(PS_TSM_TOLERANCE * rate);
-  /* the coarse search looks at every 1/12000 s: a quarter period of 3 kHz,
-     fine enough not to step over the correlation peak of voiced speech,
-     whose energy lies below that */
-  t->coarse = (size_t)lround(rate / 12000.0);
+  /* the coarse search looks at every 1/6000 s: a quarter period of
+     1.5 kHz, where the correlation of voiced speech has its broad peaks;
+     the fine search then takes every lag within half a step of the best */
+  t->coarse = (size_t)lround(rate / 6000.0);
   t->coarse = t->coarse ? t->coarse : 1;
   t->window = (float *)calloc(t->frame, sizeof(float));
   if (!t->window) {
@@ -113,15 +114,35 @@ sample(const PsTsmSource *s, long long i)
 static double
 similarity(const PsTsmSource *s, long long a, long long b, size_t len, size_t step)
 {
-  double ab = 0.0, aa = 0.0, bb = 0.0;
-  for (size_t j = 0; j < len; j += step) {
-    const double x = (double)sample(s, a + (long long)j);
-    const double y = (double)sample(s, b + (long long)j);
-    ab += x * y;
-    aa += x * x;
-    bb += y * y;
+  float ab = 0.0f, aa = 0.0f, bb = 0.0f;
+  const size_t ia = (size_t)a & s->mask, ib = (size_t)b & s->mask;
+  const bool inside = a >= s->begin && b >= s->begin && a + (long long)len <= s->end &&
+                      b + (long long)len <= s->end && ia + len - 1 <= s->mask &&
+                      ib + len - 1 <= s->mask;
+  if (inside && step == 1) {
+    /* all heard and no wrap: straight through, for the vector unit */
+    const float *x = s->data + ia, *y = s->data + ib;
+    for (size_t j = 0; j < len; ++j) {
+      ab += x[j] * y[j];
+      aa += x[j] * x[j];
+      bb += y[j] * y[j];
+    }
+  } else if (inside) {
+    const float *x = s->data + ia, *y = s->data + ib;
+    for (size_t j = 0; j < len; j += step) {
+      ab += x[j] * y[j];
+      aa += x[j] * x[j];
+      bb += y[j] * y[j];
+    }
+  } else {
+    for (size_t j = 0; j < len; j += step) {
+      const float x = sample(s, a + (long long)j), y = sample(s, b + (long long)j);
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
   }
-  return aa > 0.0 && bb > 0.0 ? ab / sqrt(aa * bb) : 0.0;
+  return aa > 0.0f && bb > 0.0f ? (double)ab / sqrt((double)aa * (double)bb) : 0.0;
 }
 
 long long
@@ -154,9 +175,10 @@ ps_tsm_choose(const PsTsm *t, const PsTsmSource *s, double centre, long long pre
     }
   }
   if (step > 1) {
-    const long long around = best;
+    /* the peak lies within half a coarse step of the best coarse lag */
+    const long long around = best, half = step / 2;
     best_score = -HUGE_VAL;
-    for (long long d = -step + 1; d < step; ++d) {
+    for (long long d = -half; d <= half; ++d) {
       const long long at = around + d, off = at - ideal;
       if (off < -tol || off > tol) {
         continue;

@@ -59,7 +59,7 @@ typedef struct {
    previous: where frame k - 1's started, has_previous 0 for the first
    frame), and its windowed input added into out[o & out_mask] for output
    samples o in [out_start, out_start + 2 hops) within [out_begin,
-   out_end).  The search is coarse (every 1/12000 s of lag and of
+   out_end).  The search is coarse (every 1/6000 s of lag and of
    signal), then sample-exact around the best.  No allocation. */
 long long ps_tsm_choose(const PsTsm *tsm, const PsTsmSource *in, double centre,
                         long long previous, int has_previous);
