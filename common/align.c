@@ -374,7 +374,11 @@ ps_align_joint_floors(const double *noise_a, const double *level_a, const double
                       const double *level_b, double *floor_a, double *floor_b)
 {
   for (int b = 0; b < MELS; ++b) {
-    const double rel = fmax(noise_a[b] / level_a[b], noise_b[b] / level_b[b]);
+    /* a track whose band rose less than 10 dB over its noise has had no
+       speech there (yet): the other's says how far under speech the floor
+       lies */
+    const double ra = noise_a[b] / level_a[b], rb = noise_b[b] / level_b[b];
+    const double rel = ra > 0.1 ? (rb > 0.1 ? fmax(ra, rb) : rb) : (rb > 0.1 ? ra : fmax(ra, rb));
     floor_a[b] = fmax(2.0 * rel * level_a[b] - noise_a[b], noise_a[b]);
     floor_b[b] = fmax(2.0 * rel * level_b[b] - noise_b[b], noise_b[b]);
   }

@@ -82,7 +82,8 @@ int ps_align_features(const float *x, size_t n, double rate, float **features, s
    ps_align_features, but each band's floor is set for both so that speech
    rises out of it at the same level relative to its own in both tracks:
    the noisier track's relative noise (10th percentile over 95th), doubled,
-   less each track's own noise.  Without it the cleaner track's words show
+   less each track's own noise (a band less than 10 dB over its noise in
+   one track has no say).  Without it the cleaner track's words show
    from their first milliseconds and the noisier track's only once they
    rise above its noise: the map would come out late by 5-15 ms.
    take_silent (may be NULL): *take_silent[frames_take], 1 for the take's

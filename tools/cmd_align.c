@@ -37,7 +37,7 @@ usage(FILE *f)
           "  --take FILE        the take to align (several channels are mixed to one)\n"
           "  -o FILE            the aligned take (32-bit float WAV, mono)\n"
           "  --map FILE         write the warp map as CSV 'guide_s,take_s' every 10 ms\n"
-          "  --max-shift MS     how far a word may move, 100..5000 ms (1000)\n"
+          "  --max-shift MS     how far a word may move, 100..5000 ms (2000)\n"
           "  -q, --quiet        print nothing but errors\n"
           "  -h, --help         this text\n"
           "Outputs appear only when complete.  Exit status: 0 done, 1 a file could not\n"
@@ -48,7 +48,7 @@ static int
 parse(int argc, char **argv, Options *o)
 {
   memset(o, 0, sizeof(*o));
-  o->max_shift_ms = 1000.0;
+  o->max_shift_ms = 2000.0;
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
