@@ -26,6 +26,7 @@
 #define SMOOTH_MIN 2     /* map smoothing half-width at flexibility 1, frames */
 #define SMOOTH_MAX 40    /* and at flexibility 0 */
 #define CONF_SPAN 10     /* confidence: mean path distance over +-10 frames */
+#define PROTECT_SPEED 1.25 /* with protect, the take's sound at most this much faster or slower */
 /* Path distances (RMS over the normalised dimensions) read as confidence 1
    at or below CONF_GOOD, 0 at or above CONF_POOR: two unrelated frames of
    unit-variance features lie sqrt(2) apart. */
@@ -627,13 +628,15 @@ decide(PsLipsync *ls)
     double m = s;
     if (i > 0) {
       const double prev = ls->map[(i - 1) % FRAMES];
-      if (ls->protect) {
-        /* poorly matched: towards the take's own speed */
-        m = prev + 1.0 + conf * (s - prev - 1.0);
-      }
       /* forward only; the path keeps speech to slopes 1/2..2, silence
          may go faster or slower */
       m = m > prev + 0.01 ? m : prev + 0.01;
+      if (ls->protect && !ls->take.silent[(long long)prev % FRAMES]) {
+        /* the take's sound plays within PROTECT_SPEED of its own speed;
+           what the path wanted more goes into the take's next pause */
+        m = m < prev + 1.0 / PROTECT_SPEED ? prev + 1.0 / PROTECT_SPEED
+                                           : (m > prev + PROTECT_SPEED ? prev + PROTECT_SPEED : m);
+      }
     }
     m = m < (double)(i - S) ? (double)(i - S) : (m > (double)(i + S) ? (double)(i + S) : m);
     ls->map[i % FRAMES] = m < 0.0 ? 0.0 : m;

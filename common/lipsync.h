@@ -28,9 +28,10 @@
    The committed path becomes the warp map: smoothed over +-h frames (h
    from 2, at flexibility 1: syllable by syllable, to 40, at 0: the take's
    own rhythm between anchors farther apart), only forward and within +-S
-   of the diagonal.  With protect on, where the match is poor (words,
-   breaths or noises in one track only) the map's slope is pulled to 1, in
-   proportion to how poor: that material plays at its own speed.
+   of the diagonal.  With protect on, the take's sound (where it is not
+   silent) plays within 25 % of its own speed: a word, breath or noise the
+   guide lacks is not squeezed to fit its place; what the path wanted more
+   goes into the take's next pause (its neighbours' sync suffers a little).
 
    Rendering: WSOLA frames (tsm.h) from a ring of the take, placed at
    output time t (guide timeline) from take time map(t).  The output is

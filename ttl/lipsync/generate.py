@@ -21,7 +21,7 @@ controls_in = [
   "0: the take keeps its own rhythm between anchor points about half a second apart; 1: it follows the guide syllable by syllable.",
   "float", 1, 0, 1, "units:coef", None),
  ("protect", "Protect",
-  "On: material that matches nothing in the other track (a word, breath or noise in one of them only) plays at its own speed instead of being squeezed or stretched.",
+  "On: the take's sound (not its pauses) plays within 25 % of its own speed, so that a word, breath or noise the guide lacks is not squeezed to fit; the difference goes into the take's next pause, at some cost to the sync of the words around it.",
   "toggle", 0, 0, 1, None, None),
  ("enabled", "Enabled",
   "Off: the take passes through unchanged, delayed by the same latency, with a 10 ms crossfade.",
