@@ -50,6 +50,11 @@ for p in espeak-ng sox soxi; do
     exit 2
   fi
 done
+# The plain reference aligner (the anchor), when built.
+reference=
+if [ -x "$build/bench/lipsync_reference" ]; then
+  reference=$build/bench/lipsync_reference
+fi
 # The plugin is scored only when its bundle is built (and pshost with it).
 plugin=
 if [ -d "$build/plugins/lipsync.lv2" ] && [ -x "$pshost" ]; then
@@ -116,6 +121,9 @@ make_case() {
     --words "$base.csv"
   at_rate "$base.take.wav" "$(soxi -V1 -r "$base.guide.wav")"
   "$tool" align -q --guide "$base.guide.wav" --take "$base.take.wav" -o "$base.offline.wav"
+  if [ -n "$reference" ]; then
+    "$reference" "$base.guide.wav" "$base.take.rate.wav" "$base.reference.wav"
+  fi
   if [ -n "$plugin" ]; then
     run_plugin "$base" 1000 plugin ||
       echo "lipsync_bench.sh: $1 seed $2: pshost failed (see $base.plugin.log)" >&2
@@ -219,6 +227,7 @@ score() {
   case $1 in
     unaligned) out=$base.take.rate.wav; set -- "$@" --search-ms "$unaligned_ms" ;;
     offline) out=$base.offline.wav ;;
+    reference) out=$base.reference.wav ;;
     plugin) out=$base.plugin.wav ;;
     plugin-2s) out=$base.plugin-2s.wav ;;
   esac
@@ -277,6 +286,9 @@ bias() {
 }
 
 methods="unaligned offline"
+if [ -n "$reference" ]; then
+  methods="$methods reference"
+fi
 if [ -n "$plugin" ]; then
   methods="$methods plugin plugin-2s"
 fi
@@ -327,6 +339,9 @@ for cond in $conditions all; do
   for method in unaligned offline; do
     printf '  %s\n' "$(pooled "$work/scores/$method-$cond.txt" "$method")"
   done
+  if [ -n "$reference" ]; then
+    printf '  %s\n' "$(pooled "$work/scores/reference-$cond.txt" "reference (plain MFCC+DTW+WSOLA)")"
+  fi
   if [ -n "$plugin" ]; then
     printf '  %s\n' "$(pooled "$work/scores/plugin-$cond.txt" "plugin, 1 s max shift")"
     printf '  %s\n' "$(pooled "$work/scores/reach-$cond.txt" \
@@ -339,6 +354,10 @@ done
 echo
 echo "against the goals, all conditions:"
 echo "  offline: $(goals "$work/scores/offline-all.txt" 4 12 45)"
+if [ -n "$reference" ]; then
+  echo "  the plain reference, for scale (the issue: median 5.5, p95 19, worst 480 ms on such"
+  echo "  material): $(goals "$work/scores/reference-all.txt" 4 12 45)"
+fi
 if [ -n "$plugin" ] && [ -s "$work/scores/plugin-all.txt" ]; then
   echo "  plugin, 1 s max shift: $(goals "$work/scores/plugin-all.txt" 8 25)"
   echo "  plugin, 1 s max shift, pairs within reach: $(goals "$work/scores/reach-all.txt" 8 25)"
