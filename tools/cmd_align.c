@@ -36,7 +36,7 @@ usage(FILE *f)
           "  --guide FILE       the production guide\n"
           "  --take FILE        the take to align (several channels are mixed to one)\n"
           "  -o FILE            the aligned take (32-bit float WAV, mono)\n"
-          "  --map FILE         write the warp map as CSV 'guide_s,take_s' every 10 ms\n"
+          "  --map FILE         write the warp map as CSV 'guide_s,take_s' every 5 ms\n"
           "  --max-shift MS     how far a word may move, 100..5000 ms (2000)\n"
           "  -q, --quiet        print nothing but errors\n"
           "  -h, --help         this text\n"

@@ -11,6 +11,7 @@ postsync="$build/tools/postsync"
 uris="urn:postsync:loudness#mono urn:postsync:loudness#stereo urn:postsync:loudness#51 urn:postsync:loudness#71"
 eq_uris="urn:postsync:eqmatch#mono urn:postsync:eqmatch#stereo"
 rt_uris="urn:postsync:roomtone#mono urn:postsync:roomtone#stereo"
+ls_uri="urn:postsync:lipsync"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -20,7 +21,7 @@ case $check in
 lv2ls)
   lv2ls >"$tmp/ls"
   cat "$tmp/ls"
-  for u in $uris $eq_uris $rt_uris; do grep -qx "$u" "$tmp/ls" || fail "lv2ls does not list $u"; done
+  for u in $uris $eq_uris $rt_uris $ls_uri; do grep -qx "$u" "$tmp/ls" || fail "lv2ls does not list $u"; done
   ;;
 lv2info)
   for u in $uris; do
@@ -53,6 +54,12 @@ lv2info)
     grep -q "state#interface" "$tmp/info" || fail "$u lists no state interface"
     echo "ok $u: $(grep -c 'Symbol:' "$tmp/info") ports"
   done
+  lv2info $ls_uri >"$tmp/info" || fail "lv2info $ls_uri"
+  for sym in max_shift flexibility protect enabled latency offset_ms stretch confidence in sc out; do
+    grep -q "Symbol: *$sym\$" "$tmp/info" || fail "$ls_uri has no port $sym"
+  done
+  grep -q "Has latency: *yes" "$tmp/info" || fail "$ls_uri does not report latency"
+  echo "ok $ls_uri: $(grep -c 'Symbol:' "$tmp/info") ports"
   ;;
 validate)
   command -v sord_validate >/dev/null || fail "sord_validate missing (Debian package sordi)"
@@ -103,6 +110,27 @@ lv2apply)
     cmp "$tmp/in.raw" "$tmp/out.raw" || fail "lv2apply $u changed the take"
     echo "ok lv2apply $u: $(stat -c %s "$tmp/out.raw") bytes identical"
   done
+  # Lip sync, the take and the guide as a file's two channels: disabled, the
+  # take comes out delayed by the latency (51648 samples at 48 kHz) bit for
+  # bit; enabled with the take as its own guide, the same within rounding
+  latency=51648
+  sox -n -r 48000 -c 1 -e floating-point -b 32 "$tmp/take.wav" synth 3 pinknoise vol 0.3
+  sox -M "$tmp/take.wav" "$tmp/take.wav" "$tmp/in.wav"
+  sox "$tmp/take.wav" -t f32 "$tmp/in.raw"
+  n=$(soxi -s "$tmp/take.wav")
+  head -c $(((n - latency) * 4)) "$tmp/in.raw" >"$tmp/head.raw"
+  lv2apply -i "$tmp/in.wav" -o "$tmp/out.wav" -c enabled 0 $ls_uri || fail "lv2apply $ls_uri"
+  sox "$tmp/out.wav" -t f32 "$tmp/out.raw"
+  tail -c +$((latency * 4 + 1)) "$tmp/out.raw" | cmp - "$tmp/head.raw" ||
+    fail "lv2apply $ls_uri disabled is not the take delayed by $latency samples"
+  echo "ok lv2apply $ls_uri disabled: the take, $latency samples late, bit for bit"
+  lv2apply -i "$tmp/in.wav" -o "$tmp/out.wav" $ls_uri || fail "lv2apply $ls_uri"
+  sox "$tmp/out.wav" "$tmp/late.wav" trim ${latency}s
+  sox "$tmp/take.wav" "$tmp/early.wav" trim 0 $((n - latency))s
+  peak=$(sox -m -v 1 "$tmp/late.wav" -v -1 "$tmp/early.wav" -n stats 2>&1 | awk '/^Pk lev dB/ { print $4 }')
+  [ "$peak" = "-inf" ] || awk -v p="$peak" 'BEGIN { exit !(p + 0 < -100) }' ||
+    fail "lv2apply $ls_uri: guide as take differs by $peak dBFS"
+  echo "ok lv2apply $ls_uri, the take as its own guide: the take, $latency samples late, within $peak dBFS"
   ;;
 demo)
   "$postsync" demo >"$tmp/demo"
