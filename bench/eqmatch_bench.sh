@@ -16,6 +16,7 @@
 #   JOBS          generators run at once (default: the number of CPUs)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/bench_jobs.sh"
 build=$(cd "${1:-$here/../build}" && pwd)
 seconds=${2:-60}
 seeds=${SEEDS:-31 32}
@@ -59,15 +60,9 @@ make_case() {
 }
 
 start=$(date +%s)
-running=0
 for name in $cases; do
   for seed in $seeds; do
-    make_case "$name" "$seed" &
-    running=$((running + 1))
-    if [ "$running" -ge "$jobs" ]; then
-      wait
-      running=0
-    fi
+    spawn make_case "$name" "$seed"
   done
 done
 wait

@@ -22,6 +22,7 @@
 # and the share within 20 ms and within one frame at 24 fps (41.7 ms).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/bench_jobs.sh"
 build=$(cd "${1:-$here/../build}" && pwd)
 seeds=${SEEDS:-51 52 53 54 55 56}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -146,26 +147,15 @@ make_sentence() {
 }
 
 start=$(date +%s)
-running=0
 for cond in $conditions; do
   for seed in $seeds; do
-    make_case "$cond" "$seed" &
-    running=$((running + 1))
-    if [ "$running" -ge "$jobs" ]; then
-      wait
-      running=0
-    fi
+    spawn make_case "$cond" "$seed"
   done
 done
 # Nine sentences (seeds 41-49, 7-10 s each) make more than the 60 s.
 long_seeds="41 42 43 44 45 46 47 48 49"
 for seed in $long_seeds; do
-  make_sentence "$seed" &
-  running=$((running + 1))
-  if [ "$running" -ge "$jobs" ]; then
-    wait
-    running=0
-  fi
+  spawn make_sentence "$seed"
 done
 wait
 

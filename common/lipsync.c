@@ -531,6 +531,7 @@ decide(PsLipsync *ls)
     }
   }
   double *sum = ls->tentative, *local = ls->path_dist;
+  long long last = -1;
   double hits[ROWS];
   for (long long r = 0; r < rows; ++r) {
     sum[r] = 0.0;
@@ -550,6 +551,9 @@ decide(PsLipsync *ls)
     sum[(ii) - r0] += (double)(jj);                     \
     local[(ii) - r0] += (double)dist_at(ls, (ii), (jj)); \
     hits[(ii) - r0] += 1.0;                             \
+    if ((ii) == c + STEP - 1 && (jj) > last) {          \
+      last = (jj);                                      \
+    }                                                   \
   } while (0)
     for (;;) {
       VISIT(i, j);
@@ -642,37 +646,7 @@ decide(PsLipsync *ls)
     ls->map[i % FRAMES] = m < 0.0 ? 0.0 : m;
   }
   /* the anchor of the next decision: the path's last take frame on the
-     last committed row */
-  long long last = -1;
-  if (ei >= 0) {
-    long long i = ei, j = ej;
-    for (;;) {
-      if (i == c + STEP - 1 && j > last) {
-        last = j;
-      }
-      if (i < c + STEP - 1 || MOVE(i, j) == START) {
-        break;
-      }
-      const unsigned char how = MOVE(i, j);
-      if (how == 0) {
-        --i;
-        --j;
-      } else if (how == 1) {
-        if (i - 1 == c + STEP - 1 && j > last) {
-          last = j;
-        }
-        i -= 2;
-        --j;
-      } else if (how == 2) {
-        --i;
-        j -= 2;
-      } else if (how == SKIP) {
-        --j;
-      } else {
-        --i;
-      }
-    }
-  }
+     last committed row (recorded on the way back) */
   ls->anchor_j = last >= 0 ? last : (long long)llround(sum[c + STEP - 1 - r0]);
   ls->committed = c + STEP;
 #undef IN_BAND

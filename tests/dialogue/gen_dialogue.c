@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <math.h>
 #include <sndfile.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,20 +107,8 @@ typedef struct {
   int verbose;
 } Options;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static int
-fail(const char *format, ...)
-{
-  va_list args;
-  va_start(args, format);
-  fputs("gen_dialogue: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return 1;
-}
+/* a message on stderr; the exit status */
+#define fail(...) dlg_fail("gen_dialogue", 1, __VA_ARGS__)
 
 static int
 parse_options(int argc, char **argv, Options *o)

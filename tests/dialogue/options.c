@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 int
@@ -16,4 +18,16 @@ dlg_parse_number(const char *text, double lo, double hi, double *value)
   }
   *value = v;
   return 0;
+}
+
+int
+dlg_fail(const char *program, int status, const char *format, ...)
+{
+  va_list args;
+  va_start(args, format);
+  fprintf(stderr, "%s: ", program);
+  vfprintf(stderr, format, args);
+  fputc('\n', stderr);
+  va_end(args);
+  return status;
 }

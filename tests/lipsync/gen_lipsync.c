@@ -19,7 +19,6 @@
 #include <math.h>
 #include <signal.h>
 #include <sndfile.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,20 +185,8 @@ typedef struct {
   int verbose;
 } Options;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static int
-fail(const char *format, ...)
-{
-  va_list args;
-  va_start(args, format);
-  fputs("gen_lipsync: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return 1;
-}
+/* a message on stderr; the exit status */
+#define fail(...) dlg_fail("gen_lipsync", 1, __VA_ARGS__)
 
 static int
 parse_whole(const char *text, double lo, double hi, int *value)

@@ -42,7 +42,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,20 +92,8 @@ typedef struct {
   int verbose;
 } Options;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static int
-fail(const char *format, ...)
-{
-  va_list args;
-  va_start(args, format);
-  fputs("onset_check: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return 2;
-}
+/* a message on stderr; the exit status */
+#define fail(...) dlg_fail("onset_check", 2, __VA_ARGS__)
 
 static int
 parse_options(int argc, char **argv, Options *o)

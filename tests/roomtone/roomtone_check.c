@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <stddef.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,20 +70,8 @@ typedef struct {
   int quiet;
 } Options;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static int
-fail(const char *format, ...)
-{
-  va_list args;
-  va_start(args, format);
-  fputs("roomtone_check: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return 2;
-}
+/* a message on stderr; the exit status */
+#define fail(...) dlg_fail("roomtone_check", 2, __VA_ARGS__)
 
 static int
 parse_options(int argc, char **argv, Options *o)
