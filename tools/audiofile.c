@@ -3,6 +3,7 @@
 #include "loudness.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -273,4 +274,73 @@ out_abort(OutFile *out)
   free(out->temp_path);
   free(out->final_path);
   out->temp_path = out->final_path = NULL;
+}
+
+float *
+audio_load_mono(const char *path, const char *command, size_t *n, double *rate)
+{
+  enum { READ_FRAMES = 4800 };
+  char err[256];
+  AudioIn in;
+  if (audio_open(&in, path, -1, err, sizeof(err))) {
+    fprintf(stderr, "postsync %s: %s: %s\n", command, path, err);
+    return NULL;
+  }
+  const int ch = in.info.channels;
+  float *mono = (float *)calloc((size_t)in.info.frames, sizeof(float));
+  float *buf = (float *)malloc((size_t)READ_FRAMES * (size_t)ch * sizeof(float));
+  sf_count_t done = 0, got = 0;
+  while (mono && buf && (got = sf_readf_float(in.sf, buf, READ_FRAMES)) > 0) {
+    for (sf_count_t i = 0; i < got && done + i < in.info.frames; ++i) {
+      float s = 0.0f;
+      for (int c = 0; c < ch; ++c) {
+        const float v = buf[i * ch + c];
+        s += isfinite(v) ? v : 0.0f;
+      }
+      mono[done + i] = s / (float)ch;
+    }
+    done += got;
+  }
+  free(buf);
+  if (!mono || done != in.info.frames) {
+    fprintf(stderr, "postsync %s: %s: %s\n", command, path, mono ? "read error" : "out of memory");
+    free(mono);
+    audio_close(&in);
+    return NULL;
+  }
+  *n = (size_t)in.info.frames;
+  *rate = in.info.samplerate;
+  audio_close(&in);
+  return mono;
+}
+
+int
+audio_save_mono(const char *path, const char *command, const float *x, size_t n, double rate)
+{
+  char err[256];
+  OutFile out;
+  if (out_open(&out, path, err, sizeof(err))) {
+    fprintf(stderr, "postsync %s: %s\n", command, err);
+    return -1;
+  }
+  SF_INFO info;
+  memset(&info, 0, sizeof(info));
+  info.samplerate = (int)lround(rate);
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+  SNDFILE *sf = sf_open_fd(fileno(out.f), SFM_WRITE, &info, SF_FALSE);
+  const bool ok = sf && sf_writef_float(sf, x, (sf_count_t)n) == (sf_count_t)n;
+  if (sf) {
+    sf_close(sf);
+  }
+  if (!ok) {
+    out_abort(&out);
+    fprintf(stderr, "postsync %s: cannot write %s\n", command, path);
+    return -1;
+  }
+  if (out_commit(&out, err, sizeof(err))) {
+    fprintf(stderr, "postsync %s: %s\n", command, err);
+    return -1;
+  }
+  return 0;
 }

@@ -56,6 +56,12 @@ typedef struct {
 } OutFile;
 
 int out_open(OutFile *out, const char *path, char *err, size_t err_size);
+/* A whole file mixed to mono (non-finite samples as 0), allocated; NULL
+   after "postsync COMMAND: PATH: reason" on stderr. */
+float *audio_load_mono(const char *path, const char *command, size_t *n, double *rate);
+/* x[0..n) as a 32-bit float mono WAV that appears only when complete; -1
+   after a message. */
+int audio_save_mono(const char *path, const char *command, const float *x, size_t n, double rate);
 int out_commit(OutFile *out, char *err, size_t err_size);
 void out_abort(OutFile *out);
 

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define READ_FRAMES 4800
 
 typedef struct {
   const char *guide;
@@ -96,43 +95,6 @@ parse(int argc, char **argv, Options *o)
 }
 
 /* The whole file, mixed to mono. */
-static float *
-load_mono(const char *path, size_t *n, double *rate)
-{
-  char err[256];
-  AudioIn in;
-  if (audio_open(&in, path, -1, err, sizeof(err))) {
-    fprintf(stderr, "postsync align: %s: %s\n", path, err);
-    return NULL;
-  }
-  const int ch = in.info.channels;
-  float *mono = (float *)calloc((size_t)in.info.frames, sizeof(float));
-  float *buf = (float *)malloc((size_t)READ_FRAMES * (size_t)ch * sizeof(float));
-  sf_count_t done = 0, got = 0;
-  while (mono && buf && (got = sf_readf_float(in.sf, buf, READ_FRAMES)) > 0) {
-    for (sf_count_t i = 0; i < got && done + i < in.info.frames; ++i) {
-      float s = 0.0f;
-      for (int c = 0; c < ch; ++c) {
-        const float v = buf[i * ch + c];
-        s += isfinite(v) ? v : 0.0f;
-      }
-      mono[done + i] = s / (float)ch;
-    }
-    done += got;
-  }
-  free(buf);
-  if (!mono || done != in.info.frames) {
-    fprintf(stderr, "postsync align: %s: %s\n", path, mono ? "read error" : "out of memory");
-    free(mono);
-    audio_close(&in);
-    return NULL;
-  }
-  *n = (size_t)in.info.frames;
-  *rate = in.info.samplerate;
-  audio_close(&in);
-  return mono;
-}
-
 static int
 write_map(const char *path, const double *take_frame, size_t frames)
 {
@@ -146,37 +108,6 @@ write_map(const char *path, const double *take_frame, size_t frames)
   for (size_t i = 0; i < frames; ++i) {
     fprintf(out.f, "%.3f,%.4f\n", (double)i / PS_ALIGN_FRAME_RATE,
             take_frame[i] / PS_ALIGN_FRAME_RATE);
-  }
-  if (out_commit(&out, err, sizeof(err))) {
-    fprintf(stderr, "postsync align: %s\n", err);
-    return -1;
-  }
-  return 0;
-}
-
-static int
-write_wav(const char *path, const float *x, size_t n, double rate)
-{
-  char err[256];
-  OutFile out;
-  if (out_open(&out, path, err, sizeof(err))) {
-    fprintf(stderr, "postsync align: %s\n", err);
-    return -1;
-  }
-  SF_INFO info;
-  memset(&info, 0, sizeof(info));
-  info.samplerate = (int)lround(rate);
-  info.channels = 1;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
-  SNDFILE *sf = sf_open_fd(fileno(out.f), SFM_WRITE, &info, SF_FALSE);
-  const bool ok = sf && sf_writef_float(sf, x, (sf_count_t)n) == (sf_count_t)n;
-  if (sf) {
-    sf_close(sf);
-  }
-  if (!ok) {
-    out_abort(&out);
-    fprintf(stderr, "postsync align: cannot write %s\n", path);
-    return -1;
   }
   if (out_commit(&out, err, sizeof(err))) {
     fprintf(stderr, "postsync align: %s\n", err);
@@ -200,8 +131,8 @@ cmd_align(int argc, char **argv)
   double *take_frame = NULL, *out_times = NULL, *in_times = NULL;
   unsigned char *silent = NULL;
   PsTsm *tsm = NULL;
-  guide = load_mono(o.guide, &n_guide, &rate_guide);
-  take = guide ? load_mono(o.take, &n_take, &rate_take) : NULL;
+  guide = audio_load_mono(o.guide, "align", &n_guide, &rate_guide);
+  take = guide ? audio_load_mono(o.take, "align", &n_take, &rate_take) : NULL;
   if (!guide || !take) {
     goto done;
   }
@@ -246,7 +177,7 @@ cmd_align(int argc, char **argv)
       in_times[i] = take_frame[i] * per_frame;
     }
     if (ps_tsm_render(tsm, resampled, have, out_times, in_times, f_guide, out, n_guide) ||
-        write_wav(o.output, out, n_guide, rate_guide)) {
+        audio_save_mono(o.output, "align", out, n_guide, rate_guide)) {
       fprintf(stderr, "postsync align: cannot render the aligned take\n");
       goto done;
     }

@@ -120,7 +120,7 @@ cmd_demo(int argc, char **argv)
         planes[(size_t)c * BLOCK + (size_t)i] = frames[i * nc + c];
       }
     }
-    lv2run_process(meter, ins, outs, (uint32_t)got);
+    lv2run_process(meter, ins, NULL, outs, (uint32_t)got);
     done += got;
     if (done >= next_print) {
       float m = 0, s = 0, integ = 0, tp = 0;

@@ -247,6 +247,12 @@ lv2run_outputs(const Lv2Run *r)
   return r->n_out;
 }
 
+unsigned
+lv2run_sidechains(const Lv2Run *r)
+{
+  return r->n_sc;
+}
+
 static Port *
 find(const Lv2Run *r, const char *symbol)
 {
@@ -301,12 +307,16 @@ lv2run_control_output(const Lv2Run *r, unsigned index, float *value)
 }
 
 void
-lv2run_process(Lv2Run *r, const float *const *in, float *const *out, uint32_t n)
+lv2run_process(Lv2Run *r, const float *const *in, const float *const *sc, float *const *out,
+               uint32_t n)
 {
-  unsigned a = 0, b = 0;
+  unsigned a = 0, b = 0, c = 0;
   for (uint32_t i = 0; i < r->n_ports; ++i) {
     if (r->ports[i].kind == KIND_AUDIO_IN) {
       lilv_instance_connect_port(r->instance, i, (void *)(uintptr_t)in[a++]);
+    } else if (r->ports[i].kind == KIND_SIDECHAIN) {
+      const float *x = sc ? sc[c++] : r->silence;
+      lilv_instance_connect_port(r->instance, i, (void *)(uintptr_t)x);
     } else if (r->ports[i].kind == KIND_AUDIO_OUT) {
       lilv_instance_connect_port(r->instance, i, out[b++]);
     }

@@ -19,8 +19,9 @@ int lv2run_open(Lv2Run **run, LilvWorld *world, const char *uri, double rate,
                 uint32_t max_block, char *err, size_t err_size);
 void lv2run_close(Lv2Run **run);
 
-/* Main audio inputs and outputs, in port order (sidechains are separate). */
+/* Main audio inputs, sidechain inputs (lv2:isSideChain) and outputs. */
 unsigned lv2run_inputs(const Lv2Run *run);
+unsigned lv2run_sidechains(const Lv2Run *run);
 unsigned lv2run_outputs(const Lv2Run *run);
 
 /* Returns false when the plugin has no control port of that symbol. */
@@ -31,7 +32,9 @@ bool lv2run_get(const Lv2Run *run, const char *symbol, float *value);
 unsigned lv2run_control_outputs(const Lv2Run *run);
 const char *lv2run_control_output(const Lv2Run *run, unsigned i, float *value);
 
-/* Runs n <= max_block frames. */
-void lv2run_process(Lv2Run *run, const float *const *in, float *const *out, uint32_t n);
+/* Runs n <= max_block frames: in[lv2run_inputs], sc[lv2run_sidechains]
+   (NULL: silence) and out[lv2run_outputs], in port order. */
+void lv2run_process(Lv2Run *run, const float *const *in, const float *const *sc,
+                    float *const *out, uint32_t n);
 
 #endif
