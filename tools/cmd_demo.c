@@ -36,7 +36,7 @@ usage(FILE *f)
           "aligned.wav, matched.wav, final.wav and report.png (waveforms, spectra,\n"
           "room tone, loudness and the aligner's offset over time) into DIR\n"
           "(postsync-demo).\n"
-          "  --spec NAME   the delivery spec (netflix; postsync loudness --list-specs)\n"
+          "  --spec NAME   the delivery spec (netflix; postsync loudness --spec list)\n"
           "With FILE: the loudness meter alone over it, its readings every second and at\n"
           "the end, as a host would show them.\n");
 }
@@ -311,7 +311,7 @@ demo_chain(const DemoOptions *o)
 {
   const PsDelivery *spec = ps_delivery_find(o->spec);
   if (!spec) {
-    fprintf(stderr, "postsync demo: no delivery spec '%s' (postsync loudness --list-specs)\n",
+    fprintf(stderr, "postsync demo: no delivery spec '%s' (postsync loudness --spec list)\n",
             o->spec);
     return 2;
   }
@@ -434,6 +434,12 @@ demo_chain(const DemoOptions *o)
     lv2run_set(meter, "tp_limit", (float)spec->truepeak_limit);
     lv2run_set(meter, "target_gate", spec->dialogue_gated ? 1.0f : 0.0f);
     status = pass(meter, rate, final, NULL, n, NULL, &loud) ? 1 : 0;
+    for (size_t i = 0; i < loud.n; ++i) {
+      for (int k = 0; k < 2; ++k) {
+        /* the meter's -120: nothing to read yet */
+        loud.v[k][i] = loud.v[k][i] > -119.5 ? loud.v[k][i] : REPORT_NONE;
+      }
+    }
   }
   if (!status) {
     const double integ = reading(meter, "integrated"), dlg = reading(meter, "dialogue");

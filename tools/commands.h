@@ -9,5 +9,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_eqmatch(int argc, char **argv);
 int cmd_roomtone(int argc, char **argv);
 int cmd_align(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -18,7 +18,8 @@ usage(FILE *f)
              "  eqmatch    give ADR takes the production mic's colour (EQ match)\n"
              "  roomtone   learn a production's room tone and generate it, alone or under ADR\n"
              "  align      time-warp a take onto a guide, word by word, pitch kept\n"
-             "  demo       run the plugins through lilv on the shipped demo clip\n\n"
+             "  report     a one-page PNG comparing audio files\n"
+             "  demo       the post-sync chain through the plugins on the shipped scene\n\n"
              "postsync COMMAND --help tells more.  postsync --version prints the version.\n");
 }
 
@@ -49,6 +50,9 @@ main(int argc, char **argv)
   }
   if (!strcmp(cmd, "align")) {
     return cmd_align(argc - 1, argv + 1);
+  }
+  if (!strcmp(cmd, "report")) {
+    return cmd_report(argc - 1, argv + 1);
   }
   if (!strcmp(cmd, "demo")) {
     return cmd_demo(argc - 1, argv + 1);

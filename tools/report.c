@@ -157,8 +157,7 @@ draw_lines(cairo_t *cr, const ReportPanel *p, double x0, double y0, double w, do
     bool pen = false;
     for (size_t i = 0; i < k->n; ++i) {
       const double v = k->yd[i];
-      const bool none = p->kind == REPORT_SPECTRA ? !(v > -200.0) || !(k->x[i] >= 20.0)
-                                                  : !(v > p->y_lo - 1e3);
+      const bool none = !(v > REPORT_NONE + 1.0) || (p->kind == REPORT_SPECTRA && !(k->x[i] >= 20.0));
       if (none || !isfinite(v)) {
         pen = false;
         continue;

@@ -10,6 +10,7 @@
 #define REPORT_MAX_CURVES 6
 #define REPORT_MAX_PANELS 6
 #define REPORT_MAX_LINES 16
+#define REPORT_NONE (-300.0) /* a value that is no point (and below it) */
 
 typedef enum {
   REPORT_WAVEFORMS, /* each curve a signal, drawn as its min/max envelope in its own lane */
@@ -21,7 +22,7 @@ typedef struct {
   const char *label;
   const double *x;  /* spectra (Hz) and series (s); NULL for waveforms */
   const float *y;   /* waveforms: samples */
-  const double *yd; /* spectra and series: values (NaN or <= -200 in spectra: no point) */
+  const double *yd; /* spectra and series: values (NaN or REPORT_NONE: no point) */
   size_t n;
   double rate; /* waveforms: sample rate */
 } ReportCurve;

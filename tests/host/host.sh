@@ -133,9 +133,55 @@ lv2apply)
   echo "ok lv2apply $ls_uri, the take as its own guide: the take, $latency samples late, within $peak dBFS"
   ;;
 demo)
-  "$postsync" demo >"$tmp/demo"
+  # the whole chain on the shipped scene, through the four plugins
+  (cd "$tmp" && "$postsync" demo) >"$tmp/demo"
   cat "$tmp/demo"
+  for step in lipsync eqmatch#mono roomtone#mono loudness#mono; do
+    grep -q "urn:postsync:$step" "$tmp/demo" || fail "demo did not run urn:postsync:$step"
+  done
   grep -q "integrated  *-[0-9]" "$tmp/demo" || fail "demo printed no integrated loudness"
+  grep -q "dialogue-gated .* LUFS against .*: pass" "$tmp/demo" || fail "demo's result fails its spec"
+  n=$(soxi -s "$src/demo/production.flac")
+  for f in aligned matched final; do
+    [ "$(soxi -s "$tmp/postsync-demo/$f.wav")" = "$n" ] || fail "$f.wav is not the production's length"
+    [ "$(soxi -c "$tmp/postsync-demo/$f.wav")" = 1 ] || fail "$f.wav is not mono"
+  done
+  head -c 8 "$tmp/postsync-demo/report.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" ||
+    fail "report.png is not a PNG"
+  # the production's room tone under the take: its lead-in (before the first
+  # word at 0.5 s) within 3 dB of the production's, 20 dB and more over the
+  # take's own
+  rms() { sox "$1" -n trim 0.05 =0.45 stats 2>&1 | awk '/^RMS lev dB/ { print $4 }'; }
+  p=$(rms "$src/demo/production.flac"); a=$(rms "$src/demo/adr.flac")
+  f=$(rms "$tmp/postsync-demo/final.wav")
+  echo "lead-in RMS: production $p, ADR take $a, final $f dBFS"
+  awk -v p="$p" -v a="$a" -v f="$f" 'BEGIN { d = f - p; exit !(d < 3 && d > -3 && f - a > 20) }' ||
+    fail "the final take's room tone is not the production's"
+  # the meter alone over a file
+  "$postsync" demo "$src/demo/dialogue.flac" >"$tmp/meter"
+  grep -q "integrated  *-[0-9]" "$tmp/meter" || fail "demo FILE printed no integrated loudness"
+  # refusals: a spec it does not know (2), a missing file (1), nothing written
+  if "$postsync" demo --spec nonsense --out-dir "$tmp/x" 2>"$tmp/err"; then fail "unknown spec"; fi
+  if "$postsync" demo --production "$tmp/missing.wav" --adr "$src/demo/adr.flac" \
+    --out-dir "$tmp/x" 2>"$tmp/err"; then fail "missing production"; fi
+  echo "ok refusals: $(cat "$tmp/err")"
+  [ ! -e "$tmp/x" ] || fail "a refused demo left $tmp/x"
+  ;;
+report)
+  # postsync report: a PNG of two files; refusals leave nothing behind
+  "$postsync" report "$src/demo/production.flac" "$src/demo/adr.flac" -o "$tmp/r.png"
+  head -c 8 "$tmp/r.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || fail "not a PNG"
+  echo "ok report: $(stat -c %s "$tmp/r.png") bytes"
+  printf 'not audio\n' >"$tmp/text.wav"
+  set +e
+  "$postsync" report "$tmp/text.wav" -o "$tmp/bad.png" 2>"$tmp/err"; rc1=$?
+  "$postsync" report "$src/demo/adr.flac" 2>/dev/null; rc2=$?
+  "$postsync" report "$tmp/r.png" -o "$tmp/r.png" 2>/dev/null; rc3=$?
+  set -e
+  echo "exit $rc1 ($(cat "$tmp/err")), $rc2 without -o, $rc3 over its own input"
+  [ $rc1 -eq 1 ] && [ $rc2 -eq 2 ] && [ $rc3 -eq 2 ] || fail "report's refusals"
+  [ ! -e "$tmp/bad.png" ] || fail "a refused report left its PNG"
+  ls "$tmp" | grep -q '[.]png[.]tmp' && fail "a report left a temporary file"
   ;;
 tool-errors)
   # every bad input: one line on stderr, a non-zero exit, no output file
