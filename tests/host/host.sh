@@ -329,6 +329,21 @@ presets)
   grep -A1 '"tp_limit"' "$tmp/p" | grep -q 'pset:value -2.0' || fail "netflix tp_limit"
   grep -A1 '"target_gate"' "$tmp/p" | grep -q 'pset:value 1.0' || fail "netflix gate"
   echo "ok $specs presets on each of the 4 variants"
+  # EQ match and room tone: their presets on both variants, with the
+  # values of their tables
+  for u in $eq_uris $rt_uris; do
+    case $u in *eqmatch*) want=5;; *) want=4;; esac
+    got=$(lv2info "$u" | sed -n '/Presets:/,/^$/p' | tail -n +2 | grep -c '[a-z]')
+    [ "$got" -eq "$want" ] || fail "$u has $got presets, not $want"
+  done
+  p="$build/plugins/postsync-presets.lv2/presets.ttl"
+  grep -A20 "eqmatch:preset:stereo:gentle>" "$p" | grep -A1 '"amount"' | grep -q 'pset:value 50.0' ||
+    fail "eqmatch gentle amount"
+  grep -A20 "eqmatch:preset:mono:tonal>" "$p" | grep -A1 '"smoothing"' | grep -q 'pset:value 1.0' ||
+    fail "eqmatch tonal smoothing"
+  grep -A12 "roomtone:preset:mono:fill-gaps>" "$p" | grep -A1 '"mode"' | grep -q 'pset:value 2.0' ||
+    fail "roomtone fill-gaps mode"
+  echo "ok 5 EQ-match and 4 room-tone presets on each of their 2 variants"
   ;;
 tool-progress)
   # on a terminal (script(1) gives one) a long file shows a progress bar on
