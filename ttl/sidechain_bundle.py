@@ -33,6 +33,18 @@ PROJECT = """<urn:postsync:project>
 \tfoaf:homepage <https://postsync.example.org/> .
 """
 
+# Ardour's inline display (every Postsync plugin draws one)
+INLINE_FEATURE = "<http://harrisonconsoles.com/lv2/inlinedisplay#queue_draw>"
+INLINE_INTERFACE = "<http://harrisonconsoles.com/lv2/inlinedisplay#interface>"
+# what they are, for validators that know only LV2's own vocabulary
+INLINE_TYPES = f"""# Ardour's inline display (http://harrisonconsoles.com/lv2/inlinedisplay)
+{INLINE_FEATURE}
+\ta lv2:Feature .
+
+{INLINE_INTERFACE}
+\ta lv2:ExtensionData .
+"""
+
 VARIANTS = [
     ("mono", "Mono", "pg:MonoGroup", [("", "", "pg:center")]),
     ("stereo", "Stereo", "pg:StereoGroup", [("_l", " left", "pg:left"), ("_r", " right", "pg:right")]),
@@ -94,11 +106,11 @@ def write(here, d):
     URI), features and extension_data (the lv2:optionalFeature and
     lv2:extensionData objects; default those of a plugin with a worker and
     state)."""
-    out = [PREFIXES, d["comment"], PROJECT, d["parameter"]]
+    out = [PREFIXES, d["comment"], PROJECT, INLINE_TYPES, d["parameter"]]
     w = out.append
     variants = d.get("variants", VARIANTS)
-    features = d.get("features", "lv2:hardRTCapable, urid:map, work:schedule")
-    extension_data = d.get("extension_data", "state:interface, work:interface")
+    features = d.get("features", "lv2:hardRTCapable, urid:map, work:schedule") + ", " + INLINE_FEATURE
+    extension_data = ", ".join(x for x in (d.get("extension_data", "state:interface, work:interface"), INLINE_INTERFACE) if x)
     for sym, label, gclass, chans in variants:
         uri = f"{d['uri']}#{sym}" if sym else d["uri"]
         g_in, g_sc, g_out = d["groups"]

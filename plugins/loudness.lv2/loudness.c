@@ -5,8 +5,10 @@
    No feature is required: with urid:map the meter can follow the host's
    transport through time:Position events. */
 #include "delivery.h"
+#include "inline_display.h"
 #include "layout.h"
 #include "loudness.h"
+#include "seqlock.h"
 
 #include <lv2/atom/atom.h>
 #include <lv2/atom/util.h>
@@ -18,6 +20,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +99,12 @@ typedef struct {
   Uris uris;
   float last_reset;
   bool rolling;
+  /* what the inline display shows, published by run() */
+  struct {
+    float momentary, shortterm, integrated, judged, truepeak, target, tp_limit;
+  } shown;
+  PsSeqlock shown_lock;
+  PsInlineDisplay display;
 } Loudness;
 
 typedef struct {
@@ -140,6 +149,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
   const char *missing =
     lv2_features_query(features, LV2_URID__map, &self->map, false, NULL);
   (void)missing; /* nothing is required */
+  ps_inline_init(&self->display, features, rate);
 
   PsChannelRole roles[PS_MAX_CHANNELS];
   float weights[PS_MAX_CHANNELS];
@@ -341,6 +351,15 @@ write_outputs(Loudness *self)
   *self->dialogue = port_db(r.dialogue);
   *self->speech_pct = in_range(100.0 * r.speech_share, 0.0f, 100.0f);
   *self->tp_over = has_peak && r.truepeak > (double)tp_limit ? 1.0f : 0.0f;
+  ps_seqlock_write_begin(&self->shown_lock);
+  self->shown.momentary = *self->momentary;
+  self->shown.shortterm = *self->shortterm;
+  self->shown.integrated = *self->integrated;
+  self->shown.judged = has_judged ? (float)judged : UNDEFINED_DB;
+  self->shown.truepeak = *self->truepeak;
+  self->shown.target = target;
+  self->shown.tp_limit = tp_limit;
+  ps_seqlock_write_end(&self->shown_lock);
 }
 
 /* Audio thread: no allocation, lock or I/O. */
@@ -380,6 +399,7 @@ run(LV2_Handle instance, uint32_t n_samples)
     }
   }
   write_outputs(self);
+  ps_inline_tick(&self->display, n_samples);
 }
 
 static void
@@ -392,12 +412,80 @@ cleanup(LV2_Handle instance)
 {
   Loudness *self = (Loudness *)instance;
   ps_loudness_free(&self->meter);
+  ps_inline_free(&self->display);
   free(self);
+}
+
+/* One bar: value from -60 to 0 (true peak to +3), its label and figure. */
+static void
+bar(cairo_t *cr, double w, double y, double h, const char *label, float value, double top,
+    double r, double g, double b)
+{
+  const double lo = -60.0, x0 = 16.0, x1 = w - 4.0;
+  cairo_set_source_rgba(cr, 0.9, 0.9, 0.9, 1.0);
+  ps_inline_text(cr, 3.0, y + h - 2.0, h - 1.0, label);
+  cairo_set_source_rgba(cr, 0.25, 0.25, 0.28, 1.0);
+  cairo_rectangle(cr, x0, y, x1 - x0, h);
+  cairo_fill(cr);
+  if (value > UNDEFINED_DB) {
+    const double x = (double)value, v = x < lo ? lo : (x > top ? top : x);
+    cairo_set_source_rgba(cr, r, g, b, 1.0);
+    cairo_rectangle(cr, x0, y, (x1 - x0) * (v - lo) / (top - lo), h);
+    cairo_fill(cr);
+    if (w >= 90.0) {
+      char s[16];
+      snprintf(s, sizeof(s), "%.1f", (double)value);
+      cairo_set_source_rgba(cr, 1.0, 1.0, 1.0, 1.0);
+      ps_inline_text(cr, x1 - 30.0, y + h - 2.0, h - 1.0, s);
+    }
+  }
+}
+
+/* GUI thread: M, S, I (the judged loudness) and true peak as bars, the
+   target and the true-peak limit as marks; red where over. */
+static PsInlineImage *
+render(LV2_Handle instance, uint32_t width, uint32_t max_height)
+{
+  Loudness *self = (Loudness *)instance;
+  __typeof__(self->shown) v;
+  if (!ps_seqlock_read(&self->shown_lock, &v, &self->shown, sizeof(v))) {
+    return NULL;
+  }
+  const uint32_t height = max_height < 4 * 12 + 5 ? max_height : 4 * 12 + 5;
+  cairo_t *cr = ps_inline_begin(&self->display, width, height);
+  if (!cr) {
+    return NULL;
+  }
+  const double w = width, row = (height - 5.0) / 4.0;
+  const bool loud = v.judged > UNDEFINED_DB && fabsf(v.judged - v.target) > 2.0f;
+  const bool over = v.truepeak > UNDEFINED_DB && v.truepeak > v.tp_limit;
+  bar(cr, w, 1.0, row - 1.0, "M", v.momentary, 0.0, 0.30, 0.60, 0.90);
+  bar(cr, w, 1.0 + row, row - 1.0, "S", v.shortterm, 0.0, 0.30, 0.75, 0.55);
+  bar(cr, w, 1.0 + 2 * row, row - 1.0, "I", v.judged, 0.0, loud ? 0.90 : 0.95,
+      loud ? 0.30 : 0.80, 0.20);
+  bar(cr, w, 1.0 + 3 * row, row - 1.0, "P", v.truepeak, 3.0, over ? 0.95 : 0.70,
+      over ? 0.20 : 0.70, over ? 0.20 : 0.75);
+  /* the target on the loudness bars, the limit on the peak bar */
+  const double x0 = 16.0, x1 = w - 4.0;
+  cairo_set_source_rgba(cr, 1.0, 1.0, 1.0, 0.9);
+  cairo_set_line_width(cr, 1.5);
+  const double xt = x0 + (x1 - x0) * ((double)v.target + 60.0) / 60.0;
+  cairo_move_to(cr, xt, 0.0);
+  cairo_line_to(cr, xt, 3 * row);
+  const double xp = x0 + (x1 - x0) * ((double)v.tp_limit + 60.0) / 63.0;
+  cairo_move_to(cr, xp, 3 * row + 1.0);
+  cairo_line_to(cr, xp, 4 * row);
+  cairo_stroke(cr);
+  return ps_inline_end(&self->display, cr);
 }
 
 static const void *
 extension_data(const char *uri)
 {
+  static const PsInlineInterface display = {render};
+  if (!strcmp(uri, PS_INLINE_DISPLAY__interface)) {
+    return &display;
+  }
   return NULL;
 }
 

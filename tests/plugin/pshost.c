@@ -31,6 +31,7 @@
 #include <lv2/urid/urid.h>
 #include <lv2/worker/worker.h>
 #include <sndfile.h>
+#include <cairo.h>
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -50,6 +51,7 @@
 #include <time.h>
 
 #define LV2_CORE__isSideChain LV2_CORE_PREFIX "isSideChain"
+#define INLINE_DISPLAY_URI "http://harrisonconsoles.com/lv2/inlinedisplay"
 
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
 
@@ -668,8 +670,18 @@ typedef struct {
   float opt_rate;
   LV2_Options_Option options[6];
   LV2_Worker_Schedule schedule;
-  LV2_Feature f_map, f_unmap, f_options, f_bounded, f_log, f_schedule;
-  const LV2_Feature *features[8];
+  LV2_Feature f_map, f_unmap, f_options, f_bounded, f_log, f_schedule, f_queue_draw;
+  const LV2_Feature *features[9];
+  /* Ardour's inline display: the queue_draw feature, and the picture asked
+     for after the run */
+  struct {
+    void *handle;
+    void (*queue_draw)(void *handle);
+  } queue_draw;
+  atomic_uint queue_draws;
+  uint32_t inline_w, inline_h;
+  uint64_t frames_run;
+  const char *inline_png;
   Worker worker;
   LV2_Atom_Forge forge;
 
@@ -729,6 +741,10 @@ static const char usage_text[] =
   "  --log-every-ms MS      grid step of --log (default 100)\n"
   "  --expect SYMBOL VALUE  final value of a control port, within 1e-3\n"
   "  --expect-range SYMBOL LO HI  final value within [LO, HI]\n"
+  "  --inline-display W H   after the run, ask for Ardour's inline display at\n"
+  "                         W x at most H (and W/2 x H/2): an image of that\n"
+  "                         width, something drawn, queue_draw called in run()\n"
+  "  --inline-png FILE      write that picture as a PNG\n"
   "  --no-rt-check          allow allocation and locks inside run()\n"
   "  --quiet                do not list the final output control values\n"
   "  -h, --help             this text\n"
@@ -908,6 +924,11 @@ parse_args(Host *h, int argc, char **argv)
       e->symbol = need_arg(argc, argv, &i);
       e->lo = need_double(argc, argv, &i);
       e->hi = need_double(argc, argv, &i);
+    } else if (!strcmp(a, "--inline-display")) {
+      h->inline_w = (uint32_t)need_double(argc, argv, &i);
+      h->inline_h = (uint32_t)need_double(argc, argv, &i);
+    } else if (!strcmp(a, "--inline-png")) {
+      h->inline_png = need_arg(argc, argv, &i);
     } else if (!strcmp(a, "--no-rt-check")) {
       h->rt_check = false;
     } else if (!strcmp(a, "--quiet")) {
@@ -1233,6 +1254,12 @@ map_uris(Host *h)
 }
 
 static void
+count_queue_draw(void *handle)
+{
+  atomic_fetch_add(&((Host *)handle)->queue_draws, 1);
+}
+
+static void
 setup_features(Host *h)
 {
   pthread_mutex_init(&h->table.lock, NULL);
@@ -1280,6 +1307,9 @@ setup_features(Host *h)
   h->f_bounded = (LV2_Feature){LV2_BUF_SIZE__boundedBlockLength, NULL};
   h->f_log = (LV2_Feature){LV2_LOG__log, &h->log};
   h->f_schedule = (LV2_Feature){LV2_WORKER__schedule, &h->schedule};
+  h->queue_draw.handle = h;
+  h->queue_draw.queue_draw = count_queue_draw;
+  h->f_queue_draw = (LV2_Feature){INLINE_DISPLAY_URI "#queue_draw", &h->queue_draw};
 
   size_t n = 0;
   if (!h->no_features) {
@@ -1291,6 +1321,7 @@ setup_features(Host *h)
     if (h->worker_mode != WORKER_NONE) {
       h->features[n++] = &h->f_schedule;
     }
+    h->features[n++] = &h->f_queue_draw;
   }
   h->features[n] = NULL;
 }
@@ -1959,6 +1990,7 @@ run_session(Host *h)
       next_grid = (uint64_t)llround((double)grid_index * grid_frames);
     }
   }
+  h->frames_run = pos;
   free(seg_end);
 }
 
@@ -2039,6 +2071,74 @@ cleanup(Host *h)
   lilv_world_free(h->world);
 }
 
+/* The host side of Ardour's inline display, as restated in
+   plugins/common/inline_display.h. */
+typedef struct {
+  unsigned char *data;
+  int width;
+  int height;
+  int stride;
+} InlineImage;
+typedef struct {
+  InlineImage *(*render)(LV2_Handle instance, uint32_t w, uint32_t max_h);
+} InlineInterface;
+
+/* Asks for the picture at two sizes: each must have the width asked for, a
+   height within the bound, and something drawn on it (pixels of more than
+   one colour). */
+static void
+check_inline_display(Host *h)
+{
+  const InlineInterface *iface = (const InlineInterface *)lilv_instance_get_extension_data(
+    h->instance, INLINE_DISPLAY_URI "#interface");
+  if (!iface || !iface->render) {
+    die(EXIT_CHECK, "%s has no inline display interface", h->uri);
+  }
+  if (!h->no_features && h->frames_run >= (uint64_t)(0.2 * h->rate) &&
+      !atomic_load(&h->queue_draws)) {
+    die(EXIT_CHECK, "%s never called queue_draw", h->uri);
+  }
+  const uint32_t sizes[2][2] = {{h->inline_w, h->inline_h},
+                                {h->inline_w / 2 ? h->inline_w / 2 : 1,
+                                 h->inline_h / 2 ? h->inline_h / 2 : 1}};
+  for (int k = 1; k >= 0; --k) {
+    const uint32_t w = sizes[k][0], max_h = sizes[k][1];
+    const InlineImage *img = iface->render(lilv_instance_get_handle(h->instance), w, max_h);
+    if (!img || !img->data) {
+      die(EXIT_CHECK, "inline display: no picture at %u x %u", w, max_h);
+    }
+    if (img->width != (int)w || img->height < 1 || img->height > (int)max_h ||
+        img->stride < 4 * img->width) {
+      die(EXIT_CHECK, "inline display: asked for %u x at most %u, got %d x %d (stride %d)", w,
+          max_h, img->width, img->height, img->stride);
+    }
+    size_t differ = 0;
+    const uint32_t first = *(const uint32_t *)img->data;
+    for (int y = 0; y < img->height; ++y) {
+      const uint32_t *row = (const uint32_t *)(img->data + (size_t)y * (size_t)img->stride);
+      for (int x = 0; x < img->width; ++x) {
+        differ += row[x] != first;
+      }
+    }
+    if (differ * 50 < (size_t)img->width * (size_t)img->height) {
+      die(EXIT_CHECK, "inline display: %zu of %d pixels drawn at %u x %u", differ,
+          img->width * img->height, w, max_h);
+    }
+    if (!h->quiet) {
+      printf("inline display %u x %u: %d x %d, %zu pixels drawn, %u redraws asked\n", w, max_h,
+             img->width, img->height, differ, atomic_load(&h->queue_draws));
+    }
+    if (k == 0 && h->inline_png) {
+      cairo_surface_t *s = cairo_image_surface_create_for_data(
+        img->data, CAIRO_FORMAT_ARGB32, img->width, img->height, img->stride);
+      if (cairo_surface_write_to_png(s, h->inline_png) != CAIRO_STATUS_SUCCESS) {
+        die(EXIT_USAGE, "--inline-png: cannot write %s", h->inline_png);
+      }
+      cairo_surface_destroy(s);
+    }
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2113,6 +2213,9 @@ main(int argc, char **argv)
 
   if (h->save_dir) {
     save_state(h);
+  }
+  if (h->inline_w) {
+    check_inline_display(h);
   }
   lilv_instance_deactivate(h->instance);
   worker_stop(&h->worker);

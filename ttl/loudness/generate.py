@@ -4,6 +4,10 @@ their control ports, so their Turtle is generated from one description.
 Run it after editing, and commit both outputs (the build uses the .ttl files,
 not this script)."""
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import sidechain_bundle  # noqa: E402  (the inline display's types)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 controls_in = [
@@ -51,6 +55,7 @@ w("""@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .
 # follow, one per channel.  Port symbols are an interface: sessions and
 # scripts depend on them.
 
+""" + sidechain_bundle.INLINE_TYPES + """
 <urn:postsync:project>
 \ta doap:Project ;
 \tdoap:name "Postsync" ;
@@ -97,7 +102,8 @@ for sym,label,gclass,chans,_ in variants:
     w("\tdoap:license <http://opensource.org/licenses/isc> ;")
     w("\tlv2:project <urn:postsync:project> ;")
     w("\tlv2:minorVersion 2 ;\n\tlv2:microVersion 0 ;")
-    w("\tlv2:optionalFeature lv2:hardRTCapable, urid:map ;")
+    w("\tlv2:optionalFeature lv2:hardRTCapable, urid:map, <http://harrisonconsoles.com/lv2/inlinedisplay#queue_draw> ;")
+    w("\tlv2:extensionData <http://harrisonconsoles.com/lv2/inlinedisplay#interface> ;")
     w(f"\tpg:mainInput <{uri}_in> ;\n\tpg:mainOutput <{uri}_out> ;")
     ports = []
     idx = 0
