@@ -23,6 +23,7 @@
 #include "le_bytes.h"
 #include "ltas.h"
 #include "ps_status.h"
+#include "inline_display.h"
 #include "seqlock.h"
 
 #include <lv2/atom/atom.h>
@@ -35,6 +36,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,6 +157,11 @@ typedef struct {
      for, published by run() under a sequence lock (odd while written). */
   Learned published;
   PsSeqlock published_lock;
+  /* the correction in effect, for the inline display */
+  float shown_curve[PS_LTAS_BANDS];
+  bool shown_has_curve;
+  PsSeqlock shown_lock;
+  PsInlineDisplay display;
   uint32_t generation; /* of the newest job; older answers are dropped */
 
   /* restore()'s own design engine and buffers */
@@ -269,6 +276,7 @@ cleanup(LV2_Handle instance)
   for (unsigned c = 0; c < MAX_CHANNELS; ++c) {
     free(self->delay[c]);
   }
+  ps_inline_free(&self->display);
   free(self);
 }
 
@@ -292,6 +300,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
   }
   self->channels = variant->channels;
   self->rate = rate;
+  ps_inline_init(&self->display, features, rate);
 
   LV2_URID_Map *map = NULL;
   lv2_features_query(features, LV2_URID__map, &map, false, LV2_WORKER__schedule,
@@ -470,6 +479,10 @@ take_result(EqMatch *self, const Response *r, const float *curve, PsEqmatchPhase
   self->hold_dry = false;
   memcpy(self->curve, curve, sizeof(self->curve));
   self->curve_rms = NAN;
+  ps_seqlock_write_begin(&self->shown_lock);
+  memcpy(self->shown_curve, curve, sizeof(self->shown_curve));
+  self->shown_has_curve = !r->flat;
+  ps_seqlock_write_end(&self->shown_lock);
   if (r->flat) {
     self->has_curve = false; /* the wet path fades out, then the engine empties */
     return;
@@ -764,6 +777,57 @@ run(LV2_Handle instance, uint32_t n_samples)
     }
     *self->correction_db = target > 0.0f ? self->curve_rms : 0.0f;
   }
+  ps_inline_tick(&self->display, n_samples);
+}
+
+/* GUI thread: the correction curve in effect over 20 Hz - 20 kHz (0 dB
+   dashed; the scale grows in 6 dB steps with the curve), flat and grey
+   while there is none. */
+static PsInlineImage *
+render(LV2_Handle instance, uint32_t width, uint32_t max_height)
+{
+  EqMatch *self = (EqMatch *)instance;
+  struct {
+    float curve[PS_LTAS_BANDS];
+    bool has;
+  } v;
+  if (!ps_seqlock_read(&self->shown_lock, v.curve, self->shown_curve, sizeof(v.curve)) ||
+      !ps_seqlock_read(&self->shown_lock, &v.has, &self->shown_has_curve, sizeof(v.has))) {
+    return NULL;
+  }
+  uint32_t height = width / 2 > 24 ? width / 2 : 24;
+  height = height < max_height ? height : max_height;
+  cairo_t *cr = ps_inline_begin(&self->display, width, height);
+  if (!cr) {
+    return NULL;
+  }
+  double hz[PS_LTAS_BANDS], db[PS_LTAS_BANDS], peak = 0.0;
+  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+    hz[b] = ps_ltas_band_hz(b);
+    db[b] = v.has ? (double)v.curve[b] : 0.0;
+    peak = fabs(db[b]) > peak ? fabs(db[b]) : peak;
+  }
+  const double range = 6.0 * ceil((peak > 1e-3 ? peak : 1e-3) / 6.0);
+  const double w = width, ht = height;
+  cairo_set_source_rgba(cr, 0.5, 0.5, 0.55, 1.0);
+  const double dashes[] = {3.0, 3.0};
+  cairo_set_dash(cr, dashes, 2, 0.0);
+  ps_inline_hline(cr, w, ht, 0.0, -range, range);
+  cairo_set_dash(cr, NULL, 0, 0.0);
+  if (v.has) {
+    cairo_set_source_rgba(cr, 0.95, 0.70, 0.25, 1.0);
+  } else {
+    cairo_set_source_rgba(cr, 0.6, 0.6, 0.6, 1.0);
+  }
+  ps_inline_spectrum(cr, w, ht, hz, db, PS_LTAS_BANDS, -range, range);
+  if (w >= 60.0) {
+    char s[24];
+    snprintf(s, sizeof(s), "+-%.0f dB", range);
+    cairo_set_source_rgba(cr, 0.85, 0.85, 0.85, 1.0);
+    ps_inline_text(cr, 3.0, 11.0, 10.0, s);
+  }
+  ps_inline_frame(cr, w, ht);
+  return ps_inline_end(&self->display, cr);
 }
 
 /* State -------------------------------------------------------------------*/
@@ -905,6 +969,10 @@ extension_data(const char *uri)
   }
   if (!strcmp(uri, LV2_STATE__interface)) {
     return &state;
+  }
+  static const PsInlineInterface display = {render};
+  if (!strcmp(uri, PS_INLINE_DISPLAY__interface)) {
+    return &display;
   }
   return NULL;
 }

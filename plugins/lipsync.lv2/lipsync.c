@@ -9,14 +9,18 @@
    without allocation: the output is the same for any block size and at any
    rendering speed.  Nothing is learned that outlives a pass over the
    material, so there is no state beyond the ports. */
+#include "inline_display.h"
 #include "lipsync.h"
+#include "seqlock.h"
 
 #include <lv2/core/lv2.h>
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define LIPSYNC_URI "urn:postsync:lipsync"
 
@@ -35,8 +39,24 @@ typedef enum {
   PORT_COUNT
 } PortIndex;
 
+/* The inline display's history: the offset and confidence every 100 ms. */
+#define HISTORY 128
+
+typedef struct {
+  float offset_ms[HISTORY], confidence[HISTORY];
+  uint32_t next; /* where the next point goes; the oldest is there */
+  uint32_t count;
+  float max_shift;
+} History;
+
 typedef struct {
   PsLipsync *engine;
+  double rate;
+  uint32_t since_point;
+  History history;
+  History shown; /* published for render() */
+  PsSeqlock shown_lock;
+  PsInlineDisplay display;
   const float *max_shift, *flexibility, *protect, *enabled;
   float *latency, *offset_ms, *stretch, *confidence;
   const float *in, *sc;
@@ -54,6 +74,7 @@ cleanup(LV2_Handle instance)
 {
   LipSync *self = (LipSync *)instance;
   ps_lipsync_free(&self->engine);
+  ps_inline_free(&self->display);
   free(self);
 }
 
@@ -63,11 +84,12 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
 {
   (void)descriptor;
   (void)bundle_path;
-  (void)features;
   LipSync *self = (LipSync *)calloc(1, sizeof(LipSync));
   if (!self) {
     return NULL;
   }
+  self->rate = rate;
+  ps_inline_init(&self->display, features, rate);
   if (ps_lipsync_init(&self->engine, rate)) {
     cleanup(self);
     return NULL;
@@ -150,12 +172,80 @@ run(LV2_Handle instance, uint32_t n_samples)
   set_output(self->offset_ms, r.offset_ms);
   set_output(self->stretch, r.stretch);
   set_output(self->confidence, r.confidence);
+  /* a point of the display's history every 100 ms */
+  self->since_point += n_samples;
+  if (self->since_point >= (uint32_t)(0.1 * self->rate)) {
+    self->since_point = 0;
+    History *h = &self->history;
+    h->offset_ms[h->next] = (float)r.offset_ms;
+    h->confidence[h->next] = (float)r.confidence;
+    h->next = (h->next + 1) % HISTORY;
+    h->count = h->count < HISTORY ? h->count + 1 : HISTORY;
+    h->max_shift = port_value(self->max_shift, 1000.0f);
+    ps_seqlock_write_begin(&self->shown_lock);
+    self->shown = *h;
+    ps_seqlock_write_end(&self->shown_lock);
+  }
+  ps_inline_tick(&self->display, n_samples);
+}
+
+/* GUI thread: the take's offset against the guide over the last 12.8 s
+   (blue; 0 dashed, the max shift at the edges), its confidence under it
+   (green, 0..1), the current offset in ms. */
+static PsInlineImage *
+render(LV2_Handle instance, uint32_t width, uint32_t max_height)
+{
+  LipSync *self = (LipSync *)instance;
+  History h;
+  if (!ps_seqlock_read(&self->shown_lock, &h, &self->shown, sizeof(h))) {
+    return NULL;
+  }
+  uint32_t height = width / 2 > 24 ? width / 2 : 24;
+  height = height < max_height ? height : max_height;
+  cairo_t *cr = ps_inline_begin(&self->display, width, height);
+  if (!cr) {
+    return NULL;
+  }
+  const double w = width, ht = height, range = h.max_shift > 100.0f ? (double)h.max_shift : 1000.0;
+  cairo_set_source_rgba(cr, 0.5, 0.5, 0.55, 1.0);
+  const double dashes[] = {3.0, 3.0};
+  cairo_set_dash(cr, dashes, 2, 0.0);
+  ps_inline_hline(cr, w, ht, 0.0, -range, range);
+  cairo_set_dash(cr, NULL, 0, 0.0);
+  for (int pass = 0; pass < 2; ++pass) {
+    cairo_set_source_rgba(cr, pass ? 0.35 : 0.35, pass ? 0.80 : 0.65, pass ? 0.45 : 0.95, 1.0);
+    cairo_set_line_width(cr, pass ? 1.0 : 1.5);
+    for (uint32_t k = 0; k < h.count; ++k) {
+      const uint32_t at = (h.next + HISTORY - h.count + k) % HISTORY;
+      const double x = w - 1.0 - (double)(h.count - 1 - k) * (w - 2.0) / (HISTORY - 1);
+      const double v = pass ? (double)h.confidence[at] : (double)h.offset_ms[at];
+      const double y = pass ? ht - 1.0 - v * ht * 0.25
+                            : ht * 0.5 - 0.5 * ht * (v < -range ? -1.0 : v > range ? 1.0 : v / range);
+      if (k) {
+        cairo_line_to(cr, x, y);
+      } else {
+        cairo_move_to(cr, x, y);
+      }
+    }
+    cairo_stroke(cr);
+  }
+  if (h.count && w >= 60.0) {
+    char s[24];
+    snprintf(s, sizeof(s), "%+.0f ms", (double)h.offset_ms[(h.next + HISTORY - 1) % HISTORY]);
+    cairo_set_source_rgba(cr, 0.95, 0.95, 0.95, 1.0);
+    ps_inline_text(cr, 3.0, 11.0, 10.0, s);
+  }
+  ps_inline_frame(cr, w, ht);
+  return ps_inline_end(&self->display, cr);
 }
 
 static const void *
 extension_data(const char *uri)
 {
-  (void)uri;
+  static const PsInlineInterface display = {render};
+  if (!strcmp(uri, PS_INLINE_DISPLAY__interface)) {
+    return &display;
+  }
   return NULL;
 }
 

@@ -21,6 +21,7 @@
 #include "ps_status.h"
 #include "room_fill.h"
 #include "room_profile.h"
+#include "inline_display.h"
 #include "seqlock.h"
 
 #include <lv2/atom/atom.h>
@@ -35,6 +36,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +113,8 @@ typedef struct {
   /* what save() stores, published under a sequence lock (odd: writing) */
   PsRoomProfile published;
   PsSeqlock published_lock;
+  PsInlineDisplay display;
+  PsRoomProfile drawn; /* render()'s copy */
 
   int64_t position;
   bool was_learning;
@@ -141,6 +145,7 @@ cleanup(LV2_Handle instance)
   ps_room_learn_free(&self->learner);
   ps_room_fill_free(&self->fill);
   ps_room_stats_free(&self->snapshot);
+  ps_inline_free(&self->display);
   free(self);
 }
 
@@ -164,6 +169,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
   }
   self->channels = variant->channels;
   self->rate = rate;
+  ps_inline_init(&self->display, features, rate);
   lv2_features_query(features, LV2_URID__map, &self->map, false, LV2_WORKER__schedule,
                      &self->schedule, false, NULL);
   if (self->map) {
@@ -453,6 +459,55 @@ run(LV2_Handle instance, uint32_t n_samples)
   if (self->tones) {
     *self->tones = (float)self->profile.n_tones;
   }
+  ps_inline_tick(&self->display, n_samples);
+}
+
+/* GUI thread: the learned room tone's floor spectrum (dB per Hz, 60 dB
+   shown under its highest band), its tones as ticks, its level. */
+static PsInlineImage *
+render(LV2_Handle instance, uint32_t width, uint32_t max_height)
+{
+  RoomTone *self = (RoomTone *)instance;
+  PsRoomProfile *p = &self->drawn;
+  if (!ps_seqlock_read(&self->published_lock, p, &self->published, sizeof(*p))) {
+    return NULL;
+  }
+  uint32_t height = width / 2 > 24 ? width / 2 : 24;
+  height = height < max_height ? height : max_height;
+  cairo_t *cr = ps_inline_begin(&self->display, width, height);
+  if (!cr) {
+    return NULL;
+  }
+  double hz[PS_LTAS_BANDS], db[PS_LTAS_BANDS], top = -300.0;
+  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+    hz[b] = ps_ltas_band_hz(b);
+    db[b] = p->density[0][b] > 0.0 ? 10.0 * log10(p->density[0][b]) : -400.0;
+    top = db[b] > top ? db[b] : top;
+  }
+  const double w = width, ht = height;
+  char s[32];
+  if (top > -300.0) {
+    const double hi = 10.0 * ceil(top / 10.0) + 5.0, lo = hi - 60.0;
+    cairo_set_source_rgba(cr, 0.40, 0.80, 0.75, 1.0);
+    ps_inline_spectrum(cr, w, ht, hz, db, PS_LTAS_BANDS, lo, hi);
+    cairo_set_source_rgba(cr, 0.95, 0.45, 0.35, 1.0);
+    cairo_set_line_width(cr, 1.0);
+    for (unsigned k = 0; k < p->n_tones; ++k) {
+      const double x = w * (log10(p->tones[k].hz) - log10(20.0)) / 3.0;
+      cairo_move_to(cr, floor(x) + 0.5, ht);
+      cairo_line_to(cr, floor(x) + 0.5, ht * 0.6);
+    }
+    cairo_stroke(cr);
+    snprintf(s, sizeof(s), "%.0f dBFS", ps_room_profile_db(p));
+  } else {
+    snprintf(s, sizeof(s), "nothing learned");
+  }
+  if (w >= 60.0) {
+    cairo_set_source_rgba(cr, 0.85, 0.85, 0.85, 1.0);
+    ps_inline_text(cr, 3.0, 11.0, 10.0, s);
+  }
+  ps_inline_frame(cr, w, ht);
+  return ps_inline_end(&self->display, cr);
 }
 
 /* State -------------------------------------------------------------------*/
@@ -554,6 +609,10 @@ extension_data(const char *uri)
   }
   if (!strcmp(uri, LV2_STATE__interface)) {
     return &state;
+  }
+  static const PsInlineInterface display = {render};
+  if (!strcmp(uri, PS_INLINE_DISPLAY__interface)) {
+    return &display;
   }
   return NULL;
 }
