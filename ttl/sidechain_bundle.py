@@ -61,7 +61,7 @@ def control_in(uri, idx, port):
          f"\t\tlv2:name \"{l}\" ;", f"\t\trdfs:comment \"{c}\" ;", f"\t\tpg:group <{uri}_settings> ;"]
     if kind in ("toggle", "trigger"):
         p.append("\t\tlv2:portProperty lv2:toggled" + (", pprop:trigger ;" if kind == "trigger" else " ;"))
-        p.append("\t\tlv2:default false ;\n\t\tlv2:minimum false ;\n\t\tlv2:maximum true")
+        p.append("\t\tlv2:default 0 ;\n\t\tlv2:minimum 0 ;\n\t\tlv2:maximum 1")
     elif kind == "enabled":
         p.append("\t\tlv2:designation lv2:enabled ;")
         p.append("\t\tlv2:portProperty lv2:toggled ;")

@@ -79,9 +79,15 @@ validate)
   ;;
 exports)
   for so in "$build"/plugins/*.lv2/*.so; do
-    syms=$(nm -D --defined-only "$so" | awk '$2 ~ /^[A-TV-Z]$/ && $3 != "" {print $3}' | sort -u)
+    # (the linker's section markers __bss_start, _edata and _end are no API)
+    syms=$(nm -D --defined-only "$so" |
+      awk '$2 ~ /^[A-TV-Z]$/ && $3 != "" && $3 !~ /^(__bss_start|_edata|_end)$/ {print $3}' | sort -u)
     echo "$so: $syms"
-    [ "$syms" = "lv2_descriptor" ] || fail "$so exports more than lv2_descriptor: $syms"
+    case $so in
+    *_ui.so) want=lv2ui_descriptor ;;
+    *) want=lv2_descriptor ;;
+    esac
+    [ "$syms" = "$want" ] || fail "$so exports more than $want: $syms"
   done
   ;;
 lv2apply)

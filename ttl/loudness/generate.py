@@ -46,6 +46,7 @@ w("""@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .
 @prefix rdf:   <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix time:  <http://lv2plug.in/ns/ext/time#> .
+@prefix ui:    <http://lv2plug.in/ns/extensions/ui#> .
 @prefix units: <http://lv2plug.in/ns/extensions/units#> .
 @prefix urid:  <http://lv2plug.in/ns/ext/urid#> .
 @prefix psu:   <urn:postsync:units#> .
@@ -105,13 +106,14 @@ for sym,label,gclass,chans,_ in variants:
     w("\tlv2:optionalFeature lv2:hardRTCapable, urid:map, <http://harrisonconsoles.com/lv2/inlinedisplay#queue_draw> ;")
     w("\tlv2:extensionData <http://harrisonconsoles.com/lv2/inlinedisplay#interface> ;")
     w(f"\tpg:mainInput <{uri}_in> ;\n\tpg:mainOutput <{uri}_out> ;")
+    w("\tui:ui <urn:postsync:loudness#ui> ;")
     ports = []
     idx = 0
     for s,l,c,kind,d,lo,hi,unit in controls_in:
         p = [f"\t\ta lv2:InputPort, lv2:ControlPort ;", f"\t\tlv2:index {idx} ;", f"\t\tlv2:symbol \"{s}\" ;", f"\t\tlv2:name \"{l}\" ;", f"\t\trdfs:comment \"{c}\" ;", f"\t\tpg:group <{uri}_settings> ;"]
         if kind in ("trigger","toggle"):
             p.append("\t\tlv2:portProperty lv2:toggled" + (", pprop:trigger ;" if kind=="trigger" else " ;"))
-            p.append(f"\t\tlv2:default false ;\n\t\tlv2:minimum false ;\n\t\tlv2:maximum true")
+            p.append(f"\t\tlv2:default 0 ;\n\t\tlv2:minimum 0 ;\n\t\tlv2:maximum 1")
         else:
             p.append(f"\t\tunits:unit {unit} ;")
             p.append(f"\t\tlv2:default {d:.1f} ;\n\t\tlv2:minimum {lo:.1f} ;\n\t\tlv2:maximum {hi:.1f}")
@@ -119,7 +121,7 @@ for sym,label,gclass,chans,_ in variants:
     for s,l,c,d,lo,hi,unit in controls_out:
         p = [f"\t\ta lv2:OutputPort, lv2:ControlPort ;", f"\t\tlv2:index {idx} ;", f"\t\tlv2:symbol \"{s}\" ;", f"\t\tlv2:name \"{l}\" ;", f"\t\trdfs:comment \"{c}\" ;", f"\t\tpg:group <{uri}_readings> ;", f"\t\tunits:unit {unit} ;", f"\t\tlv2:default {d:.1f} ;\n\t\tlv2:minimum {lo:.1f} ;\n\t\tlv2:maximum {hi:.1f}"]
         ports.append(p); idx += 1
-    ports.append([f"\t\ta lv2:OutputPort, lv2:ControlPort ;", f"\t\tlv2:index {idx} ;", "\t\tlv2:symbol \"tp_over\" ;", "\t\tlv2:name \"True peak over\" ;", "\t\trdfs:comment \"On when the true peak since reset is above tp_limit.\" ;", f"\t\tpg:group <{uri}_readings> ;", "\t\tlv2:portProperty lv2:toggled ;", "\t\tlv2:default false ;\n\t\tlv2:minimum false ;\n\t\tlv2:maximum true"]); idx += 1
+    ports.append([f"\t\ta lv2:OutputPort, lv2:ControlPort ;", f"\t\tlv2:index {idx} ;", "\t\tlv2:symbol \"tp_over\" ;", "\t\tlv2:name \"True peak over\" ;", "\t\trdfs:comment \"On when the true peak since reset is above tp_limit.\" ;", f"\t\tpg:group <{uri}_readings> ;", "\t\tlv2:portProperty lv2:toggled ;", "\t\tlv2:default 0 ;\n\t\tlv2:minimum 0 ;\n\t\tlv2:maximum 1"]); idx += 1
     ports.append([f"\t\ta lv2:InputPort, atom:AtomPort ;", "\t\tatom:bufferType atom:Sequence ;", "\t\tatom:supports time:Position ;", "\t\tlv2:designation lv2:control ;", "\t\tlv2:portProperty lv2:connectionOptional ;", f"\t\tlv2:index {idx} ;", "\t\tlv2:symbol \"control\" ;", "\t\tlv2:name \"Control\" ;", "\t\trdfs:comment \"Transport position from the host, for follow_transport.\" ;", f"\t\tpg:group <{uri}_settings>"]); idx += 1
     for io,cls,grp in (("in","lv2:InputPort","_in"),("out","lv2:OutputPort","_out")):
         for s,l,role in chans:
@@ -135,7 +137,11 @@ for sym,label,gclass,chans,_ in variants:
     ports.append([f"\t\ta lv2:OutputPort, lv2:ControlPort ;", f"\t\tlv2:index {idx} ;", "\t\tlv2:symbol \"speech_pct\" ;", "\t\tlv2:name \"Speech\" ;", "\t\trdfs:comment \"Share of the measured time that is dialogue (the speech detector's 10 ms frames).\" ;", f"\t\tpg:group <{uri}_readings> ;", "\t\tunits:unit units:pc ;", "\t\tlv2:default 0.0 ;\n\t\tlv2:minimum 0.0 ;\n\t\tlv2:maximum 100.0"]); idx += 1
     w("\tlv2:port [\n" + "\n\t] , [\n".join("\n".join(p) for p in ports) + "\n\t] .\n")
 open(os.path.join(HERE, "loudness.ttl"), "w").write("\n".join(out))
-m = ["@prefix lv2:  <http://lv2plug.in/ns/lv2core#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"]
+m = ["@prefix lv2:  <http://lv2plug.in/ns/lv2core#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix ui:   <http://lv2plug.in/ns/extensions/ui#> .\n"]
 for sym,*_ in variants:
     m.append(f"<urn:postsync:loudness#{sym}>\n\ta lv2:Plugin ;\n\tlv2:binary <loudness@SHLIB_EXT@> ;\n\trdfs:seeAlso <loudness.ttl> .\n")
+# the X11 UI: here, where the build fills in the binary's extension
+m.append("<urn:postsync:loudness#ui>\n\ta ui:X11UI ;\n\tlv2:binary <loudness_ui@SHLIB_EXT@> ;\n"
+         "\tlv2:requiredFeature ui:idleInterface ;\n\tlv2:optionalFeature ui:parent, ui:resize ;\n"
+         "\tlv2:extensionData ui:idleInterface .\n")
 open(os.path.join(HERE, "manifest.ttl.in"), "w").write("\n".join(m))
