@@ -14,6 +14,7 @@ PREFIXES = """@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .
 @prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix state: <http://lv2plug.in/ns/ext/state#> .
 @prefix time:  <http://lv2plug.in/ns/ext/time#> .
+@prefix ui:    <http://lv2plug.in/ns/extensions/ui#> .
 @prefix units: <http://lv2plug.in/ns/extensions/units#> .
 @prefix urid:  <http://lv2plug.in/ns/ext/urid#> .
 @prefix work:  <http://lv2plug.in/ns/ext/worker#> .
@@ -103,7 +104,8 @@ def write(here, d):
     time:Position input, or None), audio ((prefix, name, comment) for the
     main inputs, the sidechain inputs, the outputs).  Optional: variants
     (default mono and stereo; a variant with an empty symbol takes the bare
-    URI), features and extension_data (the lv2:optionalFeature and
+    URI), ui (the URI of an X11 UI in NAME_ui.so), features and
+    extension_data (the lv2:optionalFeature and
     lv2:extensionData objects; default those of a plugin with a worker and
     state)."""
     out = [PREFIXES, d["comment"], PROJECT, INLINE_TYPES, d["parameter"]]
@@ -130,6 +132,8 @@ def write(here, d):
         if extension_data:
             w(f"\tlv2:extensionData {extension_data} ;")
         w(f"\tpg:mainInput <{uri}_in> ;\n\tpg:mainOutput <{uri}_out> ;")
+        if d.get("ui"):
+            w(f"\tui:ui <{d['ui']}> ;")
         ports = []
         for port in d["controls_in"]:
             ports.append(control_in(uri, len(ports), port))
@@ -154,7 +158,16 @@ def write(here, d):
         w("\tlv2:port [\n" + "\n\t] , [\n".join("\n".join(p) for p in ports) + "\n\t] .\n")
     name = d["name"]
     open(os.path.join(here, f"{name}.ttl"), "w").write("\n".join(out))
-    m = ["@prefix lv2:  <http://lv2plug.in/ns/lv2core#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"]
+    m = ["@prefix lv2:  <http://lv2plug.in/ns/lv2core#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+         + ("@prefix ui:   <http://lv2plug.in/ns/extensions/ui#> .\n" if d.get("ui") else "")]
     for sym, *_ in variants:
         m.append(f"<{d['uri']}{'#' + sym if sym else ''}>\n\ta lv2:Plugin ;\n\tlv2:binary <{name}@SHLIB_EXT@> ;\n\trdfs:seeAlso <{name}.ttl> .\n")
+    if d.get("ui"):
+        # the X11 UI: here, where the build fills in the binary's extension;
+        # instance-access and data-access let it read the plugin's curves
+        m.append(f"<{d['ui']}>\n\ta ui:X11UI ;\n\tlv2:binary <{name}_ui@SHLIB_EXT@> ;\n"
+                 "\tlv2:requiredFeature ui:idleInterface ;\n"
+                 "\tlv2:optionalFeature ui:parent, ui:resize, <http://lv2plug.in/ns/ext/instance-access>, "
+                 "<http://lv2plug.in/ns/ext/data-access> ;\n"
+                 "\tlv2:extensionData ui:idleInterface .\n")
     open(os.path.join(here, "manifest.ttl.in"), "w").write("\n".join(m))

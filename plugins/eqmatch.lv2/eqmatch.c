@@ -23,6 +23,7 @@
 #include "le_bytes.h"
 #include "ltas.h"
 #include "ps_status.h"
+#include "eqmatch_curves.h"
 #include "inline_display.h"
 #include "seqlock.h"
 
@@ -959,9 +960,70 @@ done:
   return status;
 }
 
+/* One long-term speech spectrum in dB relative to its 250 Hz - 4 kHz mean,
+   over +-2 bands (1/12 octave). */
+static void
+relative_db(const PsLtasData *d, float *out)
+{
+  double db[PS_LTAS_BANDS], sum = 0.0;
+  size_t count = 0;
+  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+    const double m = ps_ltas_speech_mean(d, b);
+    db[b] = d->speech_n[b] > 0.0 && m > 0.0 ? 10.0 * log10(m) : -300.0;
+  }
+  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+    double acc = 0.0;
+    int n = 0;
+    for (size_t k = b >= 2 ? b - 2 : 0; k <= b + 2 && k < PS_LTAS_BANDS; ++k) {
+      if (db[k] > -200.0) {
+        acc += db[k];
+        ++n;
+      }
+    }
+    out[b] = n ? (float)(acc / n) : -300.0f;
+    const double hz = ps_ltas_band_hz(b);
+    if (n && hz >= 250.0 && hz <= 4000.0) {
+      sum += acc / n;
+      ++count;
+    }
+  }
+  for (size_t b = 0; count && b < PS_LTAS_BANDS; ++b) {
+    out[b] = out[b] > -200.0f ? (float)((double)out[b] - sum / (double)count) : out[b];
+  }
+}
+
+_Static_assert(PS_EQMATCH_CURVE_BANDS == PS_LTAS_BANDS, "the UI's bands are the core's");
+
+/* The UI's view (eqmatch_curves.h). */
+static bool
+curves(LV2_Handle instance, float *hz, float *ref_db, float *take_db, float *correction_db)
+{
+  EqMatch *self = (EqMatch *)instance;
+  Learned *copy = (Learned *)malloc(sizeof(Learned));
+  bool has = false;
+  bool ok = copy && ps_seqlock_read(&self->published_lock, copy, &self->published, sizeof(*copy));
+  ok = ok && ps_seqlock_read(&self->shown_lock, correction_db, self->shown_curve,
+                             sizeof(self->shown_curve));
+  ok = ok && ps_seqlock_read(&self->shown_lock, &has, &self->shown_has_curve, sizeof(has));
+  if (ok) {
+    relative_db(&copy->reference, ref_db);
+    relative_db(&copy->take, take_db);
+    for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+      hz[b] = (float)ps_ltas_band_hz(b);
+      correction_db[b] = has ? correction_db[b] : 0.0f;
+    }
+  }
+  free(copy);
+  return ok;
+}
+
 static const void *
 extension_data(const char *uri)
 {
+  static const PsEqmatchCurves view = {curves};
+  if (!strcmp(uri, PS_EQMATCH_CURVES_URI)) {
+    return &view;
+  }
   static const LV2_Worker_Interface worker = {work, work_response, NULL};
   static const LV2_State_Interface state = {save, restore};
   if (!strcmp(uri, LV2_WORKER__interface)) {

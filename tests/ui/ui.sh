@@ -5,7 +5,9 @@
 #   ui.sh BUILD_ROOT SOURCE_ROOT URI CLIENT PORTS AUDIO SHOT [W H]
 #
 # PORTS: the plugin's audio inputs, comma-separated (CLIENT:PORT gets the
-# file's channels in order).  The UI must open (jalv reports it), draw
+# file's channels in order); AUDIO: a file, or files comma-separated whose
+# channels are laid side by side (sox -M); JALV_CONTROLS: more jalv options
+# (-c SYMBOL=VALUE).  The UI must open (jalv reports it), draw
 # (the screenshot SHOT, W x H from the top left, has more than one colour)
 # and the host must run without errors.  Skipped (77) without Xvfb, jackd,
 # jalv.gtk3 or jack-play (Debian: xvfb, jackd2, jalv, jack-tools).
@@ -38,11 +40,18 @@ wait_for() { # COMMAND...: up to 10 s
   return 1
 }
 wait_for jack_lsp || { cat "$tmp/jackd.log"; echo "FAIL: jackd did not start"; exit 1; }
-jalv.gtk3 -n "$client" "$uri" >"$tmp/jalv.log" 2>&1 &
+jalv.gtk3 -n "$client" ${JALV_CONTROLS:-} "$uri" >"$tmp/jalv.log" 2>&1 &
 pids="$pids $!"
 first=${ports%%,*}
 wait_for sh -c "jack_lsp | grep -qx '$client:$first'" ||
   { cat "$tmp/jalv.log"; echo "FAIL: jalv did not start $uri"; exit 1; }
+case $audio in
+*,*)
+  # shellcheck disable=SC2046 # the file names are words
+  sox -V1 -M $(echo "$audio" | tr , ' ') "$tmp/in.wav"
+  audio=$tmp/in.wav
+  ;;
+esac
 jack-play "$audio" >"$tmp/play.log" 2>&1 &
 player=$!
 pids="$pids $player"

@@ -51,6 +51,7 @@ controls_out = [
 
 sidechain_bundle.write(HERE, {
     "name": "eqmatch",
+    "ui": "urn:postsync:eqmatch#ui",
     "uri": URI,
     "comment": """# The two variants of the Postsync EQ matcher share one binary and the same
 # control ports (indices 0-12); then come the take's inputs, the
