@@ -37,6 +37,13 @@ ps_inline_tick(PsInlineDisplay *d, uint32_t n)
   }
 }
 
+uint32_t
+ps_inline_height(uint32_t width, uint32_t max_height)
+{
+  const uint32_t h = width / 2 > 24 ? width / 2 : 24;
+  return h < max_height ? h : max_height;
+}
+
 cairo_t *
 ps_inline_begin(PsInlineDisplay *d, uint32_t width, uint32_t height)
 {

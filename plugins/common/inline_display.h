@@ -57,6 +57,10 @@ void ps_inline_free(PsInlineDisplay *display);
 /* Audio thread, after each run of n frames.  Real-time safe. */
 void ps_inline_tick(PsInlineDisplay *display, uint32_t n);
 
+/* The pictures' usual height: half the width, 24 at least, within the
+   host's bound. */
+uint32_t ps_inline_height(uint32_t width, uint32_t max_height);
+
 /* render(): a context over a width x height picture (the height the plugin
    chooses up to the host's maximum), its background painted; then the
    image to return.  NULL when cairo fails. */

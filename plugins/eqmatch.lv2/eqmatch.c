@@ -25,6 +25,7 @@
 #include "ps_status.h"
 #include "eqmatch_curves.h"
 #include "inline_display.h"
+#include "port.h"
 #include "seqlock.h"
 
 #include <lv2/atom/atom.h>
@@ -216,28 +217,22 @@ clampf(float v, float lo, float hi)
   return v >= lo ? (v <= hi ? v : hi) : lo; /* NaN gives lo */
 }
 
-static float
-port_value(const float *port, float fallback)
-{
-  return port && isfinite(*port) ? *port : fallback;
-}
-
 /* The settings the control ports ask for, in range. */
 static Settings
 settings_from_ports(const EqMatch *self)
 {
   Settings s;
-  s.params.amount = clampf(port_value(self->amount, 100.0f), 0.0f, 200.0f) / 100.0f;
-  s.params.smoothing_oct = clampf(port_value(self->smoothing, 1.0f / 6.0f), 1.0f / 24.0f, 1.0f);
-  s.params.max_gain_db = clampf(port_value(self->max_gain, 12.0f), 0.0f, 24.0f);
-  double lo = clampf(port_value(self->low_hz, 40.0f), 20.0f, 2000.0f);
-  double hi = clampf(port_value(self->high_hz, 18000.0f), 1000.0f, 20000.0f);
+  s.params.amount = clampf(ps_port_value(self->amount, 100.0f), 0.0f, 200.0f) / 100.0f;
+  s.params.smoothing_oct = clampf(ps_port_value(self->smoothing, 1.0f / 6.0f), 1.0f / 24.0f, 1.0f);
+  s.params.max_gain_db = clampf(ps_port_value(self->max_gain, 12.0f), 0.0f, 24.0f);
+  double lo = clampf(ps_port_value(self->low_hz, 40.0f), 20.0f, 2000.0f);
+  double hi = clampf(ps_port_value(self->high_hz, 18000.0f), 1000.0f, 20000.0f);
   if (!(hi > lo * 1.01)) { /* ranges overlap at 1-2 kHz */
     hi = lo * 1.01;
   }
   s.params.low_hz = lo;
   s.params.high_hz = hi;
-  s.phase = port_value(self->phase, 0.0f) >= 0.5f ? PS_EQMATCH_LINEAR_PHASE
+  s.phase = ps_port_value(self->phase, 0.0f) >= 0.5f ? PS_EQMATCH_LINEAR_PHASE
                                                    : PS_EQMATCH_MINIMUM_PHASE;
   return s;
 }
@@ -658,7 +653,7 @@ run(LV2_Handle instance, uint32_t n_samples)
   EqMatch *self = (EqMatch *)instance;
   const unsigned ch = self->channels;
 
-  const float clear = port_value(self->clear, 0.0f);
+  const float clear = ps_port_value(self->clear, 0.0f);
   const bool cleared = clear > 0.5f && !(self->last_clear > 0.5f);
   if (cleared) {
     ps_ltas_clear(self->reference);
@@ -667,7 +662,7 @@ run(LV2_Handle instance, uint32_t n_samples)
   }
   self->last_clear = clear;
 
-  const LearnMode learn = (LearnMode)(int)clampf(roundf(port_value(self->learn, 0.0f)), 0, 3);
+  const LearnMode learn = (LearnMode)(int)clampf(roundf(ps_port_value(self->learn, 0.0f)), 0, 3);
   const bool learn_ref = learn == LEARN_BOTH || learn == LEARN_REFERENCE;
   const bool learn_take = learn == LEARN_BOTH || learn == LEARN_TAKE;
   const bool was_ref = self->last_learn == LEARN_BOTH || self->last_learn == LEARN_REFERENCE;
@@ -685,7 +680,7 @@ run(LV2_Handle instance, uint32_t n_samples)
 
   const Settings settings = settings_from_ports(self);
   const size_t latency = settings.phase == PS_EQMATCH_LINEAR_PHASE ? self->linear_latency : 0;
-  const bool enabled = port_value(self->enabled, 1.0f) > 0.5f;
+  const bool enabled = ps_port_value(self->enabled, 1.0f) > 0.5f;
   if (self->snap) {
     /* other settings than the design's: dry until the new design is in */
     self->hold_dry = !settings_equal(&settings, &self->applied);
@@ -796,8 +791,7 @@ render(LV2_Handle instance, uint32_t width, uint32_t max_height)
       !ps_seqlock_read(&self->shown_lock, &v.has, &self->shown_has_curve, sizeof(v.has))) {
     return NULL;
   }
-  uint32_t height = width / 2 > 24 ? width / 2 : 24;
-  height = height < max_height ? height : max_height;
+  const uint32_t height = ps_inline_height(width, max_height);
   cairo_t *cr = ps_inline_begin(&self->display, width, height);
   if (!cr) {
     return NULL;

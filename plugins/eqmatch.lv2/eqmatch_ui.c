@@ -12,16 +12,13 @@
    through port_event(); a control changed here goes to the host through
    write_function. */
 #include "eqmatch_curves.h"
+#include "x11_ui.h"
 
-#include <cairo-xlib.h>
 #include <cairo.h>
 #include <lv2/core/lv2.h>
-#include <lv2/data-access/data-access.h>
-#include <lv2/instance-access/instance-access.h>
 #include <lv2/ui/ui.h>
 
 #include <X11/Xlib.h>
-#include <X11/Xutil.h>
 
 #include <math.h>
 #include <stdbool.h>
@@ -29,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define UI_URI "urn:postsync:eqmatch#ui"
 #define WIDTH 720
@@ -72,9 +68,7 @@ static const Slider sliders[] = {
 #define N_SLIDERS (sizeof(sliders) / sizeof(sliders[0]))
 
 typedef struct {
-  Display *display;
-  Window window;
-  cairo_surface_t *surface;
+  PsX11Window x;
   LV2UI_Write_Function write;
   LV2UI_Controller controller;
   LV2_Handle instance;
@@ -87,22 +81,6 @@ typedef struct {
   double last_read, last_draw;
   bool dirty;
 } Ui;
-
-static double
-now_s(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void
-text(cairo_t *cr, double x, double y, double size, const char *s)
-{
-  cairo_set_font_size(cr, size);
-  cairo_move_to(cr, x, y);
-  cairo_show_text(cr, s);
-}
 
 static double
 slider_fraction(const Slider *s, double v)
@@ -125,7 +103,7 @@ button(cairo_t *cr, double x, double y, double w, double h, const char *label, b
   cairo_rectangle(cr, x, y, w, h);
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
-  text(cr, x + 8, y + h - 8, 13, label);
+  ps_x11_text(cr, x + 8, y + h - 8, 13, label);
 }
 
 static double
@@ -160,10 +138,9 @@ curve(cairo_t *cr, const float *hz, const float *db, double x0, double y0, doubl
 static void
 draw(Ui *ui)
 {
-  cairo_t *cr = cairo_create(ui->surface);
+  cairo_t *cr = cairo_create(ui->x.surface);
   cairo_set_source_rgb(cr, 0.11, 0.11, 0.13);
   cairo_paint(cr);
-  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   const float *v = ui->value;
   button(cr, 16, 12, 80, 28, v[P_LEARN] > 0.5f ? "Learning" : "Learn", v[P_LEARN] > 0.5f);
   button(cr, 104, 12, 80, 28, "Clear", ui->clear_down);
@@ -184,14 +161,14 @@ draw(Ui *ui)
     }
     snprintf(s, sizeof(s), "%s%.0f %s", sl->prefix, shown, sl->unit);
     cairo_set_source_rgb(cr, 1, 1, 1);
-    text(cr, sl->x + 4, sl->y + sl->h - 4, 11, s);
+    ps_x11_text(cr, sl->x + 4, sl->y + sl->h - 4, 11, s);
     cairo_set_source_rgb(cr, 0.65, 0.65, 0.70);
-    text(cr, sl->x, sl->y + sl->h + 12, 10, sl->label);
+    ps_x11_text(cr, sl->x, sl->y + sl->h + 12, 10, sl->label);
   }
   snprintf(s, sizeof(s), "learned: reference %.1f s, take %.1f s; correction %.1f dB RMS",
            (double)v[P_REF_SECONDS], (double)v[P_TAKE_SECONDS], (double)v[P_CORRECTION_DB]);
   cairo_set_source_rgb(cr, 0.85, 0.85, 0.88);
-  text(cr, 16, 100, 12, s);
+  ps_x11_text(cr, 16, 100, 12, s);
 
   /* the plot: spectra on the left scale, the correction on the right */
   const double x0 = 40, y0 = 116, w = WIDTH - 80, h = HEIGHT - 140;
@@ -209,7 +186,7 @@ draw(Ui *ui)
     snprintf(s, sizeof(s), ticks[k] >= 1000 ? "%.0fk" : "%.0f",
              ticks[k] >= 1000 ? ticks[k] / 1000 : ticks[k]);
     cairo_set_source_rgb(cr, 0.55, 0.55, 0.60);
-    text(cr, x - 8, y0 + h + 14, 10, s);
+    ps_x11_text(cr, x - 8, y0 + h + 14, 10, s);
   }
   const double max_gain = v[P_MAX_GAIN] > 1.0f ? (double)v[P_MAX_GAIN] : 12.0;
   for (int l = -40; l <= 20; l += 10) {
@@ -220,12 +197,12 @@ draw(Ui *ui)
     cairo_stroke(cr);
     snprintf(s, sizeof(s), "%d", l);
     cairo_set_source_rgb(cr, 0.55, 0.55, 0.60);
-    text(cr, x0 - 24, y + 4, 10, s);
+    ps_x11_text(cr, x0 - 24, y + 4, 10, s);
   }
   snprintf(s, sizeof(s), "+%.0f", max_gain);
-  text(cr, x0 + w + 4, y0 + 10, 10, s);
+  ps_x11_text(cr, x0 + w + 4, y0 + 10, 10, s);
   snprintf(s, sizeof(s), "-%.0f", max_gain);
-  text(cr, x0 + w + 4, y0 + h, 10, s);
+  ps_x11_text(cr, x0 + w + 4, y0 + h, 10, s);
   if (ui->has_curves) {
     cairo_set_line_width(cr, 1.5);
     cairo_set_source_rgb(cr, 0.35, 0.65, 0.95);
@@ -236,17 +213,17 @@ draw(Ui *ui)
     cairo_set_source_rgb(cr, 0.95, 0.80, 0.25);
     curve(cr, ui->hz, ui->corr, x0, y0, w, h, -max_gain, max_gain);
     cairo_set_source_rgb(cr, 0.85, 0.85, 0.88);
-    text(cr, x0 + 8, y0 + 16, 11,
+    ps_x11_text(cr, x0 + 8, y0 + 16, 11,
          "reference (blue) and take (orange) speech, dB by shape; correction (yellow), right "
          "scale");
   } else {
     cairo_set_source_rgb(cr, 0.85, 0.85, 0.88);
-    text(cr, x0 + 8, y0 + 16, 11,
+    ps_x11_text(cr, x0 + 8, y0 + 16, 11,
          ui->view ? "nothing learned yet" : "the curves need a host with instance access");
   }
   cairo_destroy(cr);
-  cairo_surface_flush(ui->surface);
-  XFlush(ui->display);
+  cairo_surface_flush(ui->x.surface);
+  XFlush(ui->x.display);
 }
 
 static void
@@ -268,9 +245,9 @@ static int
 idle(LV2UI_Handle handle)
 {
   Ui *ui = (Ui *)handle;
-  while (XPending(ui->display)) {
+  while (XPending(ui->x.display)) {
     XEvent e;
-    XNextEvent(ui->display, &e);
+    XNextEvent(ui->x.display, &e);
     if (e.type == Expose) {
       ui->dirty = true;
     } else if (e.type == ButtonPress) {
@@ -300,7 +277,7 @@ idle(LV2UI_Handle handle)
       }
     }
   }
-  const double t = now_s();
+  const double t = ps_x11_now();
   if (ui->view && t - ui->last_read >= 0.5) {
     ui->last_read = t;
     ui->has_curves = ui->view->curves(ui->instance, ui->hz, ui->ref, ui->take, ui->corr);
@@ -322,45 +299,20 @@ instantiate(const LV2UI_Descriptor *descriptor, const char *plugin_uri, const ch
   (void)descriptor;
   (void)plugin_uri;
   (void)bundle_path;
-  Window parent = 0;
-  const LV2UI_Resize *resize = NULL;
-  LV2_Handle instance = NULL;
-  const LV2_Extension_Data_Feature *data = NULL;
-  for (int i = 0; features && features[i]; ++i) {
-    if (!strcmp(features[i]->URI, LV2_UI__parent)) {
-      parent = (Window)(uintptr_t)features[i]->data;
-    } else if (!strcmp(features[i]->URI, LV2_UI__resize)) {
-      resize = (const LV2UI_Resize *)features[i]->data;
-    } else if (!strcmp(features[i]->URI, LV2_INSTANCE_ACCESS_URI)) {
-      instance = (LV2_Handle)features[i]->data;
-    } else if (!strcmp(features[i]->URI, LV2_DATA_ACCESS_URI)) {
-      data = (const LV2_Extension_Data_Feature *)features[i]->data;
-    }
-  }
   Ui *ui = (Ui *)calloc(1, sizeof(Ui));
   if (!ui) {
     return NULL;
   }
-  ui->display = XOpenDisplay(NULL);
-  if (!ui->display) {
+  if (ps_x11_open(&ui->x, features, WIDTH, HEIGHT, "Postsync EQ Match",
+                  ExposureMask | ButtonPressMask | ButtonReleaseMask | Button1MotionMask,
+                  widget)) {
     free(ui);
     return NULL;
   }
-  if (instance && data && data->data_access) {
-    ui->instance = instance;
-    ui->view = (const PsEqmatchCurves *)data->data_access(PS_EQMATCH_CURVES_URI);
+  if (ui->x.instance && ui->x.data && ui->x.data->data_access) {
+    ui->instance = ui->x.instance;
+    ui->view = (const PsEqmatchCurves *)ui->x.data->data_access(PS_EQMATCH_CURVES_URI);
   }
-  const int screen = DefaultScreen(ui->display);
-  if (!parent) {
-    parent = RootWindow(ui->display, screen);
-  }
-  ui->window = XCreateSimpleWindow(ui->display, parent, 0, 0, WIDTH, HEIGHT, 0, 0, 0);
-  XSelectInput(ui->display, ui->window,
-               ExposureMask | ButtonPressMask | ButtonReleaseMask | Button1MotionMask);
-  XStoreName(ui->display, ui->window, "Postsync EQ Match");
-  XMapRaised(ui->display, ui->window);
-  ui->surface = cairo_xlib_surface_create(ui->display, ui->window,
-                                          DefaultVisual(ui->display, screen), WIDTH, HEIGHT);
   ui->write = write_function;
   ui->controller = controller;
   ui->dragging = -1;
@@ -371,11 +323,6 @@ instantiate(const LV2UI_Descriptor *descriptor, const char *plugin_uri, const ch
   ui->value[P_HIGH_HZ] = 18000.0f;
   ui->value[P_ENABLED] = 1.0f;
   ui->dirty = true;
-  if (resize) {
-    resize->ui_resize(resize->handle, WIDTH, HEIGHT);
-  }
-  *widget = (LV2UI_Widget)(uintptr_t)ui->window;
-  XFlush(ui->display);
   return ui;
 }
 
@@ -383,9 +330,7 @@ static void
 cleanup(LV2UI_Handle handle)
 {
   Ui *ui = (Ui *)handle;
-  cairo_surface_destroy(ui->surface);
-  XDestroyWindow(ui->display, ui->window);
-  XCloseDisplay(ui->display);
+  ps_x11_close(&ui->x);
   free(ui);
 }
 

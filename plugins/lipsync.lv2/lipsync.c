@@ -10,6 +10,7 @@
    rendering speed.  Nothing is learned that outlives a pass over the
    material, so there is no state beyond the ports. */
 #include "inline_display.h"
+#include "port.h"
 #include "lipsync.h"
 #include "seqlock.h"
 
@@ -62,12 +63,6 @@ typedef struct {
   const float *in, *sc;
   float *out;
 } LipSync;
-
-static float
-port_value(const float *port, float fallback)
-{
-  return port && isfinite(*port) ? *port : fallback;
-}
 
 static void
 cleanup(LV2_Handle instance)
@@ -159,10 +154,10 @@ run(LV2_Handle instance, uint32_t n_samples)
 {
   LipSync *self = (LipSync *)instance;
   PsLipsync *e = self->engine;
-  ps_lipsync_set_max_shift(e, port_value(self->max_shift, 1000.0f));
-  ps_lipsync_set_flexibility(e, port_value(self->flexibility, 1.0f));
-  ps_lipsync_set_protect(e, port_value(self->protect, 0.0f) > 0.5f);
-  ps_lipsync_set_enabled(e, port_value(self->enabled, 1.0f) > 0.5f);
+  ps_lipsync_set_max_shift(e, ps_port_value(self->max_shift, 1000.0f));
+  ps_lipsync_set_flexibility(e, ps_port_value(self->flexibility, 1.0f));
+  ps_lipsync_set_protect(e, ps_port_value(self->protect, 0.0f) > 0.5f);
+  ps_lipsync_set_enabled(e, ps_port_value(self->enabled, 1.0f) > 0.5f);
   if (self->out) {
     ps_lipsync_process(e, self->in, self->sc, self->out, n_samples);
   }
@@ -181,7 +176,7 @@ run(LV2_Handle instance, uint32_t n_samples)
     h->confidence[h->next] = (float)r.confidence;
     h->next = (h->next + 1) % HISTORY;
     h->count = h->count < HISTORY ? h->count + 1 : HISTORY;
-    h->max_shift = port_value(self->max_shift, 1000.0f);
+    h->max_shift = ps_port_value(self->max_shift, 1000.0f);
     ps_seqlock_write_begin(&self->shown_lock);
     self->shown = *h;
     ps_seqlock_write_end(&self->shown_lock);
@@ -200,8 +195,7 @@ render(LV2_Handle instance, uint32_t width, uint32_t max_height)
   if (!ps_seqlock_read(&self->shown_lock, &h, &self->shown, sizeof(h))) {
     return NULL;
   }
-  uint32_t height = width / 2 > 24 ? width / 2 : 24;
-  height = height < max_height ? height : max_height;
+  const uint32_t height = ps_inline_height(width, max_height);
   cairo_t *cr = ps_inline_begin(&self->display, width, height);
   if (!cr) {
     return NULL;

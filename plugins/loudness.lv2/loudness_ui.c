@@ -13,13 +13,13 @@
    redrawn there, at most 30 times a second.  Port values come in through
    port_event(); the history is sampled from them every 100 ms of the UI's
    clock. */
-#include <cairo-xlib.h>
+#include "x11_ui.h"
+
 #include <cairo.h>
 #include <lv2/core/lv2.h>
 #include <lv2/ui/ui.h>
 
 #include <X11/Xlib.h>
-#include <X11/Xutil.h>
 
 #include <math.h>
 #include <stdbool.h>
@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define UI_URI "urn:postsync:loudness#ui"
 #define WIDTH 680
@@ -58,9 +57,7 @@ enum {
 };
 
 typedef struct {
-  Display *display;
-  Window window;
-  cairo_surface_t *surface;
+  PsX11Window x;
   LV2UI_Write_Function write;
   LV2UI_Controller controller;
   uint32_t p_gate, p_dialogue, p_speech; /* after the audio ports */
@@ -72,14 +69,6 @@ typedef struct {
   bool dirty;
   bool pressed;
 } Ui;
-
-static double
-now_s(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static unsigned
 channels_of(const char *plugin_uri)
@@ -97,28 +86,20 @@ channels_of(const char *plugin_uri)
 }
 
 static void
-text(cairo_t *cr, double x, double y, double size, const char *s)
-{
-  cairo_set_font_size(cr, size);
-  cairo_move_to(cr, x, y);
-  cairo_show_text(cr, s);
-}
-
-static void
 reading(cairo_t *cr, double x, double y, const char *label, float v, const char *unit, bool db)
 {
   char s[32];
   cairo_set_source_rgb(cr, 0.65, 0.65, 0.70);
-  text(cr, x, y, 12, label);
+  ps_x11_text(cr, x, y, 12, label);
   cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
   if (db && v <= -120.0f) {
     snprintf(s, sizeof(s), "-");
   } else {
     snprintf(s, sizeof(s), "%.1f", (double)v);
   }
-  text(cr, x, y + 24, 22, s);
+  ps_x11_text(cr, x, y + 24, 22, s);
   cairo_set_source_rgb(cr, 0.65, 0.65, 0.70);
-  text(cr, x + 70, y + 24, 11, unit);
+  ps_x11_text(cr, x + 70, y + 24, 11, unit);
 }
 
 static double
@@ -132,10 +113,9 @@ lufs_y(double v, double y0, double h)
 static void
 draw(Ui *ui)
 {
-  cairo_t *cr = cairo_create(ui->surface);
+  cairo_t *cr = cairo_create(ui->x.surface);
   cairo_set_source_rgb(cr, 0.11, 0.11, 0.13);
   cairo_paint(cr);
-  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   const float *v = ui->value;
   const bool gate = ui->p_gate < 64 && v[ui->p_gate] > 0.5f;
   /* numbers */
@@ -153,20 +133,20 @@ draw(Ui *ui)
   snprintf(s, sizeof(s), "target %.1f LUFS, true peak %.1f dBTP", (double)v[P_TARGET],
            (double)v[P_TP_LIMIT]);
   cairo_set_source_rgb(cr, 0.65, 0.65, 0.70);
-  text(cr, 456, 110, 10, s);
+  ps_x11_text(cr, 456, 110, 10, s);
   /* true-peak alarm */
   const bool over = v[P_TP_OVER] > 0.5f;
   cairo_set_source_rgb(cr, over ? 0.85 : 0.22, over ? 0.15 : 0.22, over ? 0.15 : 0.25);
   cairo_rectangle(cr, 566, 16, 98, 32);
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
-  text(cr, 576, 37, 13, over ? "TRUE PEAK!" : "peak ok");
+  ps_x11_text(cr, 576, 37, 13, over ? "TRUE PEAK!" : "peak ok");
   /* reset button */
   cairo_set_source_rgb(cr, ui->pressed ? 0.45 : 0.30, 0.30, ui->pressed ? 0.55 : 0.36);
   cairo_rectangle(cr, 566, 56, 98, 28);
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
-  text(cr, 596, 75, 13, "Reset");
+  ps_x11_text(cr, 596, 75, 13, "Reset");
 
   /* history: the last 60 s, momentary and short-term, target dashed */
   const double gx = 16, gy = 130, gw = 440, gh = 230;
@@ -182,7 +162,7 @@ draw(Ui *ui)
     cairo_stroke(cr);
     snprintf(s, sizeof(s), "%d", l);
     cairo_set_source_rgb(cr, 0.55, 0.55, 0.60);
-    text(cr, gx + 2, y - 2, 9, s);
+    ps_x11_text(cr, gx + 2, y - 2, 9, s);
   }
   const float *series[2] = {ui->momentary, ui->shortterm};
   for (int k = 0; k < 2; ++k) {
@@ -215,7 +195,7 @@ draw(Ui *ui)
   cairo_stroke(cr);
   cairo_set_dash(cr, NULL, 0, 0.0);
   cairo_set_source_rgb(cr, 0.65, 0.65, 0.70);
-  text(cr, gx, gy - 6, 11, "last 60 s: momentary (blue), short-term (amber), target (red)");
+  ps_x11_text(cr, gx, gy - 6, 11, "last 60 s: momentary (blue), short-term (amber), target (red)");
 
   /* histogram of the short-term values */
   const double hx = 476, hy = 130, hw = 188, hh = 230;
@@ -238,10 +218,10 @@ draw(Ui *ui)
   cairo_line_to(cr, hx + hw, lufs_y(v[P_TARGET], hy, hh));
   cairo_stroke(cr);
   cairo_set_source_rgb(cr, 0.65, 0.65, 0.70);
-  text(cr, hx, hy - 6, 11, "short-term histogram");
+  ps_x11_text(cr, hx, hy - 6, 11, "short-term histogram");
   cairo_destroy(cr);
-  cairo_surface_flush(ui->surface);
-  XFlush(ui->display);
+  cairo_surface_flush(ui->x.surface);
+  XFlush(ui->x.display);
 }
 
 static void
@@ -272,9 +252,9 @@ static int
 idle(LV2UI_Handle handle)
 {
   Ui *ui = (Ui *)handle;
-  while (XPending(ui->display)) {
+  while (XPending(ui->x.display)) {
     XEvent e;
-    XNextEvent(ui->display, &e);
+    XNextEvent(ui->x.display, &e);
     if (e.type == Expose) {
       ui->dirty = true;
     } else if (e.type == ButtonPress && e.xbutton.x >= 566 && e.xbutton.x < 664 &&
@@ -288,7 +268,7 @@ idle(LV2UI_Handle handle)
       ui->dirty = true;
     }
   }
-  const double t = now_s();
+  const double t = ps_x11_now();
   if (t - ui->last_sample >= 0.1) {
     ui->last_sample = t;
     sample(ui);
@@ -308,34 +288,15 @@ instantiate(const LV2UI_Descriptor *descriptor, const char *plugin_uri, const ch
 {
   (void)descriptor;
   (void)bundle_path;
-  Window parent = 0;
-  const LV2UI_Resize *resize = NULL;
-  for (int i = 0; features && features[i]; ++i) {
-    if (!strcmp(features[i]->URI, LV2_UI__parent)) {
-      parent = (Window)(uintptr_t)features[i]->data;
-    } else if (!strcmp(features[i]->URI, LV2_UI__resize)) {
-      resize = (const LV2UI_Resize *)features[i]->data;
-    }
-  }
   Ui *ui = (Ui *)calloc(1, sizeof(Ui));
   if (!ui) {
     return NULL;
   }
-  ui->display = XOpenDisplay(NULL);
-  if (!ui->display) {
+  if (ps_x11_open(&ui->x, features, WIDTH, HEIGHT, "Postsync Loudness",
+                  ExposureMask | ButtonPressMask | ButtonReleaseMask, widget)) {
     free(ui);
     return NULL;
   }
-  const int screen = DefaultScreen(ui->display);
-  if (!parent) {
-    parent = RootWindow(ui->display, screen);
-  }
-  ui->window = XCreateSimpleWindow(ui->display, parent, 0, 0, WIDTH, HEIGHT, 0, 0, 0);
-  XSelectInput(ui->display, ui->window, ExposureMask | ButtonPressMask | ButtonReleaseMask);
-  XStoreName(ui->display, ui->window, "Postsync Loudness");
-  XMapRaised(ui->display, ui->window);
-  ui->surface = cairo_xlib_surface_create(ui->display, ui->window,
-                                          DefaultVisual(ui->display, screen), WIDTH, HEIGHT);
   ui->write = write_function;
   ui->controller = controller;
   const unsigned channels = channels_of(plugin_uri);
@@ -350,11 +311,6 @@ instantiate(const LV2UI_Descriptor *descriptor, const char *plugin_uri, const ch
   ui->value[P_RANGE] = 0.0f;
   ui->value[P_TP_OVER] = 0.0f;
   ui->dirty = true;
-  if (resize) {
-    resize->ui_resize(resize->handle, WIDTH, HEIGHT);
-  }
-  *widget = (LV2UI_Widget)(uintptr_t)ui->window;
-  XFlush(ui->display);
   return ui;
 }
 
@@ -362,9 +318,7 @@ static void
 cleanup(LV2UI_Handle handle)
 {
   Ui *ui = (Ui *)handle;
-  cairo_surface_destroy(ui->surface);
-  XDestroyWindow(ui->display, ui->window);
-  XCloseDisplay(ui->display);
+  ps_x11_close(&ui->x);
   free(ui);
 }
 

@@ -22,6 +22,7 @@
 #include "room_fill.h"
 #include "room_profile.h"
 #include "inline_display.h"
+#include "port.h"
 #include "seqlock.h"
 
 #include <lv2/atom/atom.h>
@@ -131,12 +132,6 @@ static const Variant variants[] = {
   {ROOMTONE_URI "#mono", 1},
   {ROOMTONE_URI "#stereo", 2},
 };
-
-static float
-port_value(const float *port, float fallback)
-{
-  return port && isfinite(*port) ? *port : fallback;
-}
 
 static void
 cleanup(LV2_Handle instance)
@@ -400,13 +395,13 @@ static void
 run(LV2_Handle instance, uint32_t n_samples)
 {
   RoomTone *self = (RoomTone *)instance;
-  const float clear = port_value(self->clear, 0.0f);
+  const float clear = ps_port_value(self->clear, 0.0f);
   if (clear > 0.5f && !(self->last_clear > 0.5f)) {
     ps_room_learn_clear(self->learner);
     self->dirty = true;
   }
   self->last_clear = clear;
-  const bool learn = port_value(self->learn, 0.0f) > 0.5f;
+  const bool learn = ps_port_value(self->learn, 0.0f) > 0.5f;
   if (learn && !self->was_learning) {
     ps_room_learn_restart(self->learner);
   }
@@ -414,11 +409,11 @@ run(LV2_Handle instance, uint32_t n_samples)
     self->dirty = true; /* all of what was learned, at once */
   }
   self->was_learning = learn;
-  const int mode_value = (int)lroundf(port_value(self->mode, 0.0f));
+  const int mode_value = (int)lroundf(ps_port_value(self->mode, 0.0f));
   const PsRoomMode mode = (PsRoomMode)(mode_value < 0 ? 0 : mode_value > 3 ? 3 : mode_value);
-  float level = port_value(self->level, 0.0f);
+  float level = ps_port_value(self->level, 0.0f);
   level = level < -24.0f ? -24.0f : level > 12.0f ? 12.0f : level;
-  float seed_value = port_value(self->seed, 1.0f);
+  float seed_value = ps_port_value(self->seed, 1.0f);
   seed_value = seed_value < 0.0f ? 0.0f : seed_value > 65535.0f ? 65535.0f : seed_value;
   const uint64_t seed = (uint64_t)lroundf(seed_value);
 
@@ -472,8 +467,7 @@ render(LV2_Handle instance, uint32_t width, uint32_t max_height)
   if (!ps_seqlock_read(&self->published_lock, p, &self->published, sizeof(*p))) {
     return NULL;
   }
-  uint32_t height = width / 2 > 24 ? width / 2 : 24;
-  height = height < max_height ? height : max_height;
+  const uint32_t height = ps_inline_height(width, max_height);
   cairo_t *cr = ps_inline_begin(&self->display, width, height);
   if (!cr) {
     return NULL;
