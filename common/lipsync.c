@@ -33,7 +33,8 @@
 #define CONF_GOOD 0.55
 #define CONF_POOR 1.25
 #define BAND (2 * S_LIMIT + 1)
-#define ROWS (S_LIMIT + STEP + 4)
+#define MARGIN 50         /* look-ahead past the band, frames: 500 ms */
+#define ROWS (S_LIMIT + MARGIN + STEP + 4)
 #define INF 1e30f
 #define START 3 /* a path's first cell */
 #define SKIP 4  /* from (i, j - 1): a silent take frame skipped */
@@ -120,7 +121,7 @@ power_of_two_at_least(size_t n)
 static size_t
 latency_for(const PsLipsync *ls, long long shift)
 {
-  return (size_t)(shift + STEP + DELTA) * ls->hop + (ls->win - ls->half);
+  return (size_t)(shift + MARGIN + STEP + DELTA) * ls->hop + (ls->win - ls->half);
 }
 
 static void
@@ -696,7 +697,7 @@ frame_event(PsLipsync *ls)
       ls->n_final = f - DELTA + 1;
     }
   }
-  while (ls->committed + STEP + ls->shift <= ls->n_final) {
+  while (ls->committed + STEP + ls->shift + MARGIN <= ls->n_final) {
     decide(ls);
   }
   render(ls);

@@ -19,8 +19,11 @@
    PS_ALIGN_SILENCE_STEP a frame) is solved again over the frames not yet
    committed, from the last committed cell, with an open end (the best
    mean cost on the newest guide frame or the newest take frame); the
-   first 4 rows of its path are committed.  They are then S frames old:
-   the take frame a guide frame matches, up to S later, has been heard.
+   first 4 rows of its path are committed.  They are then S + 50 frames
+   old: the take frame a guide frame matches, up to S later, has been
+   heard, and half a second more of both tracks says which of two
+   candidates it is (at the start of a take up to S late, with S alone the
+   path could take the take's lead-in for the guide's first word).
    Both tracks are taken to start together (the first path starts at the
    first frame of both): in a session the plugin starts with the
    transport, well before the line.
@@ -36,8 +39,8 @@
    Rendering: WSOLA frames (tsm.h) from a ring of the take, placed at
    output time t (guide timeline) from take time map(t).  The output is
    the guide's timeline delayed by the latency:
-       latency = (S + 4 + 2) hops + (32 ms - 16 ms),
-   max_shift + 76 ms at any rate.  Everything is decided on whole frames
+       latency = (S + 50 + 4 + 2) hops + (32 ms - 16 ms),
+   max_shift + 576 ms at any rate.  Everything is decided on whole frames
    of absolute position: the output does not depend on the block sizes.
 
    Disabled, the output is the take delayed by the same latency (the

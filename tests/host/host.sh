@@ -117,9 +117,9 @@ lv2apply)
     echo "ok lv2apply $u: $(stat -c %s "$tmp/out.raw") bytes identical"
   done
   # Lip sync, the take and the guide as a file's two channels: disabled, the
-  # take comes out delayed by the latency (51648 samples at 48 kHz) bit for
+  # take comes out delayed by the latency (75648 samples at 48 kHz) bit for
   # bit; enabled with the take as its own guide, the same within rounding
-  latency=51648
+  latency=75648
   sox -n -r 48000 -c 1 -e floating-point -b 32 "$tmp/take.wav" synth 3 pinknoise vol 0.3
   sox -M "$tmp/take.wav" "$tmp/take.wav" "$tmp/in.wav"
   sox "$tmp/take.wav" -t f32 "$tmp/in.raw"

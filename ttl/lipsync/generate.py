@@ -15,7 +15,7 @@ URI = "urn:postsync:lipsync"
 # symbol, name, comment, kind, default, minimum, maximum, unit, scale points
 controls_in = [
  ("max_shift", "Max shift",
-  "How far a word may move from where the take has it, ms. It is also the look-ahead: the latency is this plus 76 ms. Changing it starts the alignment afresh.",
+  "How far a word may move from where the take has it, ms. It is also the look-ahead: the latency is this plus 576 ms. Changing it starts the alignment afresh.",
   "float", 1000, 100, 2000, "units:ms", None),
  ("flexibility", "Flexibility",
   "0: the take keeps its own rhythm between anchor points about half a second apart; 1: it follows the guide syllable by syllable.",
@@ -28,7 +28,7 @@ controls_in = [
   "enabled", 1, 0, 1, None, None),
 ]
 controls_out = [
- ("latency", "Latency", "Delay of the output, samples: max shift plus 76 ms, the same when bypassed.", 0, 0, 500000, "units:frame", "lv2:designation lv2:latency ;\n\t\tlv2:portProperty lv2:integer ;"),
+ ("latency", "Latency", "Delay of the output, samples: max shift plus 576 ms, the same when bypassed.", 0, 0, 500000, "units:frame", "lv2:designation lv2:latency ;\n\t\tlv2:portProperty lv2:integer ;"),
  ("offset_ms", "Offset", "Where the take is against the guide at the output's position, ms: positive when the take is late.", 0, -2000, 2000, "units:ms", None),
  ("stretch", "Stretch", "Take time per guide time at the output's position, over +-50 ms (1: as recorded, 2: played twice as fast); speech keeps to 0.5-2, a pause of the take held or skipped reads from 0 to 8.", 1, 0, 8, "units:coef", None),
  ("confidence", "Confidence", "How alike the guide and the take sound where they are matched: 0 nothing alike, 1 the same.", 0, 0, 1, "units:coef", None),
@@ -45,7 +45,7 @@ sidechain_bundle.write(HERE, {
     "class": "lv2:DelayPlugin",
     "doap_name": "Postsync Lip Sync",
     "shortdesc": "Warps an ADR or dubbed take onto the guide's timing as it plays",
-    "description": "Time-warps the take (main input) so that every syllable lands where the guide (sidechain: the production dialogue the picture was shot with) has it: mel-cepstral features that a different microphone, level, room or voice leave alike, dynamic time warping with a bounded look-ahead, pitch-preserving WSOLA rendering. The latency (max shift plus 76 ms) is reported for the host to compensate, so that the output lands on the guide's timeline. The output does not depend on the block size or on the rendering speed.",
+    "description": "Time-warps the take (main input) so that every syllable lands where the guide (sidechain: the production dialogue the picture was shot with) has it: mel-cepstral features that a different microphone, level, room or voice leave alike, dynamic time warping with a bounded look-ahead, pitch-preserving WSOLA rendering. The latency (max shift plus 576 ms) is reported for the host to compensate, so that the output lands on the guide's timeline. The output does not depend on the block size or on the rendering speed.",
     "variants": [("", "", "pg:MonoGroup", [("", "", "pg:center")])],
     "features": "lv2:hardRTCapable",
     "extension_data": None,
