@@ -19,10 +19,16 @@ for tool in Xvfb jackd jalv.gtk3 jack-play jack_connect jack_lsp; do
 done
 tmp=$(mktemp -d)
 pids=""
+# Stopped in the reverse order of their start, each waited for: a JACK
+# server killed before it cleans up leaves its entry in the shared-memory
+# registry, and a few of those make every later jackd refuse to start.
 cleanup() {
-  for p in $pids; do kill $p 2>/dev/null || true; done
-  sleep 0.3
-  for p in $pids; do kill -9 $p 2>/dev/null || true; done
+  for p in $(echo $pids | tr ' ' '\n' | sed '1!G;h;$!d'); do
+    kill $p 2>/dev/null || continue
+    for _ in $(seq 50); do kill -0 $p 2>/dev/null || break; sleep 0.1; done
+    kill -9 $p 2>/dev/null || true
+    wait $p 2>/dev/null || true
+  done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
