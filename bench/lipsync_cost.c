@@ -76,6 +76,10 @@ host_open(Host *h, LilvWorld *world, double rate, float shift_ms)
     lilv_instance_connect_port(h->inst, i, &h->controls[i]);
   }
   lilv_instance_connect_port(h->inst, h->p_out, h->out);
+  const uint32_t p_control = bench_port_index(world, plugin, "control"); /* the transport */
+  if (p_control != UINT32_MAX) {
+    lilv_instance_connect_port(h->inst, p_control, NULL);
+  }
   lilv_instance_activate(h->inst);
   return 0;
 }

@@ -142,6 +142,12 @@ track_reset(Track *t, size_t ring_size)
     t->mean[d] = 0.0;
     t->var[d] = prior_sd[d] * prior_sd[d];
   }
+  /* the frames' history too: a reset is a fresh start, bit for bit */
+  memset(t->mel, 0, sizeof(t->mel));
+  memset(t->ceps, 0, sizeof(t->ceps));
+  memset(t->level, 0, sizeof(t->level));
+  memset(t->silent, 0, sizeof(t->silent));
+  memset(t->feat, 0, sizeof(t->feat));
 }
 
 void
@@ -161,6 +167,18 @@ ps_lipsync_reset(PsLipsync *ls)
   ls->rendered = 0;
   ls->tsm_previous = 0;
   ls->stat_frames = 0;
+  ls->late = 0;
+  ls->gain = ls->enabled ? 1.0f : 0.0f;
+  memset(ls->dist, 0, FRAMES * sizeof(*ls->dist));
+  memset(ls->acc, 0, ROWS * sizeof(*ls->acc));
+  memset(ls->move, 0, ROWS * sizeof(*ls->move));
+  memset(ls->len, 0, ROWS * sizeof(*ls->len));
+  memset(ls->tentative, 0, sizeof(ls->tentative));
+  memset(ls->path_dist, 0, sizeof(ls->path_dist));
+  memset(ls->raw, 0, sizeof(ls->raw));
+  memset(ls->local, 0, sizeof(ls->local));
+  memset(ls->map, 0, sizeof(ls->map));
+  memset(ls->conf, 0, sizeof(ls->conf));
   ls->latency = latency_for(ls, ls->shift);
 }
 

@@ -8,13 +8,23 @@
    Everything happens in run(), on whole 10 ms frames of absolute position,
    without allocation: the output is the same for any block size and at any
    rendering speed.  Nothing is learned that outlives a pass over the
-   material, so there is no state beyond the ports. */
+   material, so there is no state beyond the ports.
+
+   When the host's transport starts rolling (a time:Position with a speed
+   after one without, on the control input), the aligner starts afresh
+   there: what it heard while the transport stood (silence, or whatever
+   the inputs monitored) does not steer it, and a pass from a given point
+   sounds the same every time: two exports of a session are identical.
+   A jump while rolling (a loop) does not restart it: both inputs jump
+   together, and the output already on its way is kept. */
 #include "inline_display.h"
 #include "port.h"
 #include "lipsync.h"
 #include "seqlock.h"
+#include "transport.h"
 
 #include <lv2/core/lv2.h>
+#include <lv2/core/lv2_util.h>
 
 #include <math.h>
 #include <stdbool.h>
@@ -34,6 +44,7 @@ typedef enum {
   PORT_OFFSET_MS,
   PORT_STRETCH,
   PORT_CONFIDENCE,
+  PORT_CONTROL,
   PORT_IN,
   PORT_SC,
   PORT_OUT,
@@ -62,6 +73,10 @@ typedef struct {
   float *latency, *offset_ms, *stretch, *confidence;
   const float *in, *sc;
   float *out;
+  const LV2_Atom_Sequence *control;
+  LV2_URID_Map *map; /* optional: without it, the transport is not followed */
+  PsTransportUris uris;
+  bool rolling;
 } LipSync;
 
 static void
@@ -85,6 +100,10 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
   }
   self->rate = rate;
   ps_inline_init(&self->display, features, rate);
+  lv2_features_query(features, LV2_URID__map, &self->map, false, NULL);
+  if (self->map) {
+    ps_transport_map(self->map, &self->uris);
+  }
   if (ps_lipsync_init(&self->engine, rate)) {
     cleanup(self);
     return NULL;
@@ -121,6 +140,9 @@ connect_port(LV2_Handle instance, uint32_t port, void *data)
   case PORT_CONFIDENCE:
     self->confidence = (float *)data;
     break;
+  case PORT_CONTROL:
+    self->control = (const LV2_Atom_Sequence *)data;
+    break;
   case PORT_IN:
     self->in = (const float *)data;
     break;
@@ -138,7 +160,19 @@ connect_port(LV2_Handle instance, uint32_t port, void *data)
 static void
 activate(LV2_Handle instance)
 {
-  ps_lipsync_reset(((LipSync *)instance)->engine);
+  LipSync *self = (LipSync *)instance;
+  ps_lipsync_reset(self->engine);
+  self->rolling = false;
+}
+
+/* Frames [from, from + n) of the block through the aligner. */
+static void
+process(LipSync *self, uint32_t from, uint32_t n)
+{
+  if (n) {
+    ps_lipsync_process(self->engine, self->in ? self->in + from : NULL,
+                       self->sc ? self->sc + from : NULL, self->out + from, n);
+  }
 }
 
 static void
@@ -159,7 +193,25 @@ run(LV2_Handle instance, uint32_t n_samples)
   ps_lipsync_set_protect(e, ps_port_value(self->protect, 0.0f) > 0.5f);
   ps_lipsync_set_enabled(e, ps_port_value(self->enabled, 1.0f) > 0.5f);
   if (self->out) {
-    ps_lipsync_process(e, self->in, self->sc, self->out, n_samples);
+    /* split at the transport's changes; afresh where it starts rolling */
+    uint32_t done = 0;
+    if (self->control && self->map) {
+      LV2_ATOM_SEQUENCE_FOREACH (self->control, ev) {
+        const LV2_Atom_Object *obj = ps_transport_position(&self->uris, ev);
+        double speed = 0.0;
+        if (!obj || !ps_transport_speed(&self->uris, obj, &speed)) {
+          continue;
+        }
+        const uint32_t at = ps_transport_offset(ev, done, n_samples);
+        process(self, done, at - done);
+        done = at;
+        if (speed != 0.0 && !self->rolling) {
+          ps_lipsync_reset(e);
+        }
+        self->rolling = speed != 0.0;
+      }
+    }
+    process(self, done, n_samples - done);
   }
   PsLipsyncReadings r;
   ps_lipsync_readings(e, &r);

@@ -626,7 +626,7 @@ typedef struct {
     time_beatsPerBar, time_beatsPerMinute;
 } Uris;
 
-typedef enum { TRANSPORT_NONE, TRANSPORT_ROLLING, TRANSPORT_STOPPED } Transport;
+typedef enum { TRANSPORT_NONE, TRANSPORT_ROLLING, TRANSPORT_STOPPED, TRANSPORT_START } Transport;
 
 typedef struct {
   /* command line */
@@ -641,6 +641,7 @@ typedef struct {
   uint64_t seed;
   bool in_place, no_features, null_optional, torture, compensate, quiet, rt_check;
   Transport transport;
+  double transport_start_s; /* TRANSPORT_START: where it starts rolling, s */
   WorkerMode worker_mode;
   bool worker_given;
   double log_every_ms;
@@ -728,6 +729,9 @@ static const char usage_text[] =
   "  --max-block N          bufsz:maxBlockLength (default 4096)\n"
   "  --in-place             audio outputs share the main input buffers\n"
   "  --transport rolling|stopped  time:Position at frame 0 of every cycle\n"
+  "  --transport-start S    stopped (at frame 0) for the first S seconds, then\n"
+  "                         rolling from frame 0: time:Position at frame 0 of\n"
+  "                         every cycle, and where it starts\n"
   "  --no-features          instantiate with no features at all\n"
   "  --null-optional        connect lv2:connectionOptional ports to NULL\n"
   "  --worker sync|thread|none  worker:schedule (default thread if the\n"
@@ -884,6 +888,12 @@ parse_args(Host *h, int argc, char **argv)
       } else {
         usage_error("unknown --transport '%s'", mode);
       }
+    } else if (!strcmp(a, "--transport-start")) {
+      h->transport_start_s = need_double(argc, argv, &i);
+      if (!(h->transport_start_s >= 0.0 && h->transport_start_s <= 86400.0)) {
+        usage_error("%s out of range", a);
+      }
+      h->transport = TRANSPORT_START;
     } else if (!strcmp(a, "--no-features")) {
       h->no_features = true;
     } else if (!strcmp(a, "--null-optional")) {
@@ -1635,8 +1645,36 @@ fill_inputs(Host *h, SegKind kind, uint32_t n)
 
 /* ---- one cycle --------------------------------------------------------- */
 
+/* A time:Position at `time` in the sequence being forged: the transport at
+   `frame`, rolling at speed 1 or stopped, 120 bpm in 4/4. */
 static void
-prepare_atoms(Host *h, uint64_t pos)
+forge_position(Host *h, int64_t time, int64_t frame, bool rolling)
+{
+  LV2_Atom_Forge *forge = &h->forge;
+  const double beats = (double)frame / h->rate * 2.0;
+  LV2_Atom_Forge_Frame obj;
+  lv2_atom_forge_frame_time(forge, time);
+  lv2_atom_forge_object(forge, &obj, 0, h->u.time_Position);
+  lv2_atom_forge_key(forge, h->u.time_frame);
+  lv2_atom_forge_long(forge, frame);
+  lv2_atom_forge_key(forge, h->u.time_speed);
+  lv2_atom_forge_float(forge, rolling ? 1.0f : 0.0f);
+  lv2_atom_forge_key(forge, h->u.time_bar);
+  lv2_atom_forge_long(forge, (int64_t)(beats / 4.0));
+  lv2_atom_forge_key(forge, h->u.time_barBeat);
+  lv2_atom_forge_float(forge, (float)fmod(beats, 4.0));
+  lv2_atom_forge_key(forge, h->u.time_beatUnit);
+  lv2_atom_forge_int(forge, 4);
+  lv2_atom_forge_key(forge, h->u.time_beatsPerBar);
+  lv2_atom_forge_float(forge, 4.0f);
+  lv2_atom_forge_key(forge, h->u.time_beatsPerMinute);
+  lv2_atom_forge_float(forge, 120.0f);
+  lv2_atom_forge_pop(forge, &obj);
+}
+
+/* The atom inputs of a cycle of n frames starting at pos. */
+static void
+prepare_atoms(Host *h, uint64_t pos, uint32_t n)
 {
   for (uint32_t i = 0; i < h->n_ports; ++i) {
     Port *p = &h->ports[i];
@@ -1653,28 +1691,20 @@ prepare_atoms(Host *h, uint64_t pos)
     lv2_atom_forge_set_buffer(forge, (uint8_t *)p->seq, p->seq_capacity);
     LV2_Atom_Forge_Frame seq_frame;
     lv2_atom_forge_sequence_head(forge, &seq_frame, 0);
-    if (h->transport != TRANSPORT_NONE) {
+    if (h->transport == TRANSPORT_START) {
+      /* stopped at frame 0 until the start, then rolling from frame 0 */
+      const uint64_t start = (uint64_t)llround(h->transport_start_s * h->rate);
+      if (pos >= start) {
+        forge_position(h, 0, (int64_t)(pos - start), true);
+      } else {
+        forge_position(h, 0, 0, false);
+        if (start - pos < n) {
+          forge_position(h, (int64_t)(start - pos), 0, true);
+        }
+      }
+    } else if (h->transport != TRANSPORT_NONE) {
       const bool rolling = h->transport == TRANSPORT_ROLLING;
-      const int64_t frame = rolling ? (int64_t)pos : 0;
-      const double beats = (double)frame / h->rate * 2.0; /* 120 bpm, 4/4 */
-      LV2_Atom_Forge_Frame obj;
-      lv2_atom_forge_frame_time(forge, 0);
-      lv2_atom_forge_object(forge, &obj, 0, h->u.time_Position);
-      lv2_atom_forge_key(forge, h->u.time_frame);
-      lv2_atom_forge_long(forge, frame);
-      lv2_atom_forge_key(forge, h->u.time_speed);
-      lv2_atom_forge_float(forge, rolling ? 1.0f : 0.0f);
-      lv2_atom_forge_key(forge, h->u.time_bar);
-      lv2_atom_forge_long(forge, (int64_t)(beats / 4.0));
-      lv2_atom_forge_key(forge, h->u.time_barBeat);
-      lv2_atom_forge_float(forge, (float)fmod(beats, 4.0));
-      lv2_atom_forge_key(forge, h->u.time_beatUnit);
-      lv2_atom_forge_int(forge, 4);
-      lv2_atom_forge_key(forge, h->u.time_beatsPerBar);
-      lv2_atom_forge_float(forge, 4.0f);
-      lv2_atom_forge_key(forge, h->u.time_beatsPerMinute);
-      lv2_atom_forge_float(forge, 120.0f);
-      lv2_atom_forge_pop(forge, &obj);
+      forge_position(h, 0, rolling ? (int64_t)pos : 0, rolling);
     }
     lv2_atom_forge_pop(forge, &seq_frame);
   }
@@ -1948,7 +1978,7 @@ run_session(Host *h)
     const SegKind kind = padding ? SEG_SILENCE : cur->kind;
     /* past the content (latency padding) the file reader gives zeros */
     fill_inputs(h, padding ? SEG_FILE : kind, frames);
-    prepare_atoms(h, pos);
+    prepare_atoms(h, pos, frames);
     const bool pulse = reset_pending && frames;
     if (pulse) {
       h->ports[h->reset_port].value = 1.0f; /* 0 -> 1 for one run -> 0 */

@@ -1,7 +1,9 @@
 /* wavcmp: checks that two sound files hold the same audio.
 
-   usage: wavcmp A.wav B.wav
-   Same rate, channel count and length, and every sample bit-identical. */
+   usage: wavcmp [--skip-b N] A.wav B.wav
+   Same rate, channel count and length, and every sample bit-identical;
+   with --skip-b, B's first N frames are left out of both (a run that
+   started N frames later, compared without re-encoding it). */
 #include <sndfile.h>
 
 #include <stdio.h>
@@ -23,13 +25,29 @@ open_file(const char *path, SF_INFO *info)
 int
 main(int argc, char **argv)
 {
+  long long skip = 0;
+  if (argc == 5 && !strcmp(argv[1], "--skip-b")) {
+    char *end = NULL;
+    skip = strtoll(argv[2], &end, 10);
+    if (!end || *end || skip < 0) {
+      fputs("wavcmp: --skip-b needs a whole number of frames\n", stderr);
+      return 2;
+    }
+    argv += 2;
+    argc -= 2;
+  }
   if (argc != 3) {
-    fputs("usage: wavcmp A.wav B.wav\n", stderr);
+    fputs("usage: wavcmp [--skip-b N] A.wav B.wav\n", stderr);
     return 2;
   }
   SF_INFO ia, ib;
   SNDFILE *a = open_file(argv[1], &ia);
   SNDFILE *b = open_file(argv[2], &ib);
+  if (skip > (long long)ib.frames || sf_seek(b, (sf_count_t)skip, SEEK_SET) != (sf_count_t)skip) {
+    fprintf(stderr, "wavcmp: cannot skip %lld frames of %s\n", skip, argv[2]);
+    return 2;
+  }
+  ib.frames -= (sf_count_t)skip;
   if (ia.samplerate != ib.samplerate || ia.channels != ib.channels || ia.frames != ib.frames) {
     fprintf(stderr, "wavcmp: %s is %d Hz x %d x %lld frames, %s is %d Hz x %d x %lld frames\n",
             argv[1], ia.samplerate, ia.channels, (long long)ia.frames, argv[2], ib.samplerate,

@@ -37,9 +37,9 @@ controls_out = [
 sidechain_bundle.write(HERE, {
     "name": "lipsync",
     "uri": URI,
-    "comment": """# The Postsync lip-sync aligner: mono; control ports 0-7, then the take,
-# the guide (sidechain) and the output.  Port symbols are an interface:
-# sessions and scripts depend on them.
+    "comment": """# The Postsync lip-sync aligner: mono; control ports 0-7, the transport
+# (8), then the take, the guide (sidechain) and the output.  Port symbols
+# are an interface: sessions and scripts depend on them.
 """,
     "parameter": "",
     "class": "lv2:DelayPlugin",
@@ -47,11 +47,11 @@ sidechain_bundle.write(HERE, {
     "shortdesc": "Warps an ADR or dubbed take onto the guide's timing as it plays",
     "description": "Time-warps the take (main input) so that every syllable lands where the guide (sidechain: the production dialogue the picture was shot with) has it: mel-cepstral features that a different microphone, level, room or voice leave alike, dynamic time warping with a bounded look-ahead, pitch-preserving WSOLA rendering. The latency (max shift plus 576 ms) is reported for the host to compensate, so that the output lands on the guide's timeline. The output does not depend on the block size or on the rendering speed.",
     "variants": [("", "", "pg:MonoGroup", [("", "", "pg:center")])],
-    "features": "lv2:hardRTCapable",
+    "features": "lv2:hardRTCapable, urid:map",
     "extension_data": None,
     "groups": ('Take', 'Guide (sidechain)', 'Output'),
     "controls_in": controls_in,
     "controls_out": controls_out,
-    "transport": None,
+    "transport": "Transport position from the host: the alignment starts afresh where the transport starts rolling.",
     "audio": (('in', 'Take', 'The ADR or dubbed take to align'), ('sc', 'Guide', 'The guide: the production dialogue to align to (sidechain)'), ('out', 'Output', 'The aligned take')),
 })
