@@ -109,6 +109,11 @@ struct PsRoomLearn {
   size_t level_frames, level_count;
   double level_sum; /* periodogram power over the interval so far */
   bool level_ok;    /* no frame of it over the floor by 6 dB (speech) */
+  /* the input in whole 10 ms pieces of absolute position, so that a piece
+     of digital silence is left out whatever the block sizes */
+  float *piece[PS_ROOM_MAX_CHANNELS];
+  size_t piece_size, piece_fill;
+  double silent_seconds; /* left out since restart */
   PsRoomStats *stats;
 };
 
@@ -757,6 +762,11 @@ ps_room_learn_init(PsRoomLearn **out, double rate, unsigned channels)
     l->cumulative = (double *)calloc(l->coarse_bins + 1, sizeof(double));
     st = l->bin_a && l->bin_b && l->bin_c && l->cumulative ? PS_OK : PS_ERR_NOMEM;
   }
+  l->piece_size = (size_t)(rate / PS_SPEECH_FRAME_RATE);
+  for (unsigned c = 0; c < channels && !st; ++c) {
+    l->piece[c] = (float *)calloc(l->piece_size, sizeof(float));
+    st = l->piece[c] ? PS_OK : PS_ERR_NOMEM;
+  }
   if (st) {
     ps_room_learn_free(&l);
     return st;
@@ -807,6 +817,9 @@ ps_room_learn_free(PsRoomLearn **pl)
       free(l->pending[i][c]);
     }
   }
+  for (unsigned c = 0; c < PS_ROOM_MAX_CHANNELS; ++c) {
+    free(l->piece[c]);
+  }
   free(l->bin_a);
   free(l->bin_b);
   free(l->bin_c);
@@ -833,6 +846,8 @@ ps_room_learn_restart(PsRoomLearn *l)
   l->level_sum = 0.0;
   l->level_ok = true;
   l->stats->lv_last_ok = false;
+  l->piece_fill = 0;
+  l->silent_seconds = 0.0;
 }
 
 void
@@ -1146,26 +1161,61 @@ feed_stage(PsRoomLearn *l, PsNoiseFloor **stage, const float *const *in, size_t 
   }
 }
 
+/* Whether a piece holds nothing at all: digital silence (before or between
+   a session's regions, a muted or unplugged input) is no room tone, and
+   learnt as a floor it would pull the profile down. */
+static bool
+piece_silent(const PsRoomLearn *l)
+{
+  for (unsigned c = 0; c < l->channels; ++c) {
+    for (size_t i = 0; i < l->piece_size; ++i) {
+      if (!(fabsf(l->piece[c][i]) < 1e-9f)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/* One 10 ms piece through the detector and both stages. */
+static void
+learn_piece(PsRoomLearn *l)
+{
+  const uint64_t start = l->samples;
+  const float *part[PS_ROOM_MAX_CHANNELS];
+  for (unsigned c = 0; c < l->channels; ++c) {
+    part[c] = l->piece[c];
+  }
+  const size_t m = l->piece_size;
+  ps_speech_process(l->speech, part, m);
+  scan_decisions(l);
+  feed_stage(l, l->coarse, part, 0, m, start, coarse_frame);
+  feed_stage(l, l->fine, part, 0, m, start, fine_frame);
+  sort_coarse(l);
+  sort_fine(l);
+  l->samples = start + m;
+  l->stats->seconds += (double)m / l->rate;
+}
+
 void
 ps_room_learn_process(PsRoomLearn *l, const float *const *in, size_t n)
 {
-  /* in pieces of 10 ms: the decisions stay abreast of the frames */
-  const size_t piece = (size_t)(l->rate / PS_SPEECH_FRAME_RATE);
-  const uint64_t start = l->samples;
+  /* in whole pieces of 10 ms: the decisions stay abreast of the frames */
   for (size_t done = 0; done < n;) {
-    const size_t m = n - done < piece ? n - done : piece;
-    const float *part[PS_ROOM_MAX_CHANNELS];
+    size_t m = l->piece_size - l->piece_fill;
+    m = m < n - done ? m : n - done;
     for (unsigned c = 0; c < l->channels; ++c) {
-      part[c] = in[c] + done;
+      memcpy(l->piece[c] + l->piece_fill, in[c] + done, m * sizeof(float));
     }
-    ps_speech_process(l->speech, part, m);
-    scan_decisions(l);
-    feed_stage(l, l->coarse, in, done, m, start, coarse_frame);
-    feed_stage(l, l->fine, in, done, m, start, fine_frame);
-    sort_coarse(l);
-    sort_fine(l);
+    l->piece_fill += m;
     done += m;
+    if (l->piece_fill == l->piece_size) {
+      l->piece_fill = 0;
+      if (piece_silent(l)) {
+        l->silent_seconds += (double)l->piece_size / l->rate;
+      } else {
+        learn_piece(l);
+      }
+    }
   }
-  l->samples = start + n;
-  l->stats->seconds += (double)n / l->rate;
 }

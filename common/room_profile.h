@@ -97,10 +97,15 @@ void ps_room_learn_restart(PsRoomLearn *learn);
 /* Forgets everything.  Real-time safe. */
 void ps_room_learn_clear(PsRoomLearn *learn);
 
-/* Feeds n frames, one pointer per channel.  Real-time safe. */
+/* Feeds n frames, one pointer per channel.  They are taken in whole 10 ms
+   pieces counted from the restart (any block sizes give the same profile),
+   and a piece of digital silence (every sample under 1e-9 in magnitude:
+   before or between a session's regions, say) is left out: it is no room
+   tone.  Real-time safe. */
 void ps_room_learn_process(PsRoomLearn *learn, const float *const *in, size_t n);
 
-/* Seconds learned since clear (restored profiles included). */
+/* Seconds learned since clear (restored profiles included; digital
+   silence left out). */
 double ps_room_learn_seconds(const PsRoomLearn *learn);
 
 /* What was learned: sums, counts and the fine tone spectrum, apart from

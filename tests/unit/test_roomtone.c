@@ -1,6 +1,7 @@
 /* The room-tone engines against known answers: the minimum-statistics
    floor of white noise with and without loud bursts; a profile learned
-   from white noise and a sine (no speech); the generator's spectrum,
+   from white noise and a sine (no speech), and the same with digital
+   silence around it; the generator's spectrum,
    level, tones and stereo coherence against the profile it was given; the
    same samples for the same seed and position whatever the blocks and
    jumps, other samples for another seed; the profile's bytes. */
@@ -160,6 +161,65 @@ render(PsRoomSynth *s, uint64_t seed, int64_t from, float *const *out, size_t n,
   }
 }
 
+/* Digital silence in the production (before and between regions) is no
+   room tone: 3 s of it before, and 2 s in the middle of, the signal of
+   learned_profile, fed in random blocks, give that profile again, and
+   the seconds learned leave it out. */
+static void
+silence_left_out(void)
+{
+  const size_t n = (size_t)(40 * RATE), lead = (size_t)(3 * RATE), gap = (size_t)(2 * RATE);
+  const size_t total = lead + n + gap;
+  float *x = (float *)calloc(total, sizeof(float));
+  const double sigma = 0.003, amp = 0.004;
+  state = 0x9E3779B97F4A7C15ull;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t at = lead + i + (i >= n / 2 ? gap : 0);
+    x[at] = (float)(sigma * gaussian() + amp * sin(2.0 * PI * 60.0 * (double)i / RATE + 0.3));
+  }
+  PsRoomProfile *p[2];
+  double seconds[2];
+  for (int k = 0; k < 2; ++k) {
+    PsRoomLearn *l = NULL;
+    CHECKF(ps_room_learn_init(&l, RATE, 1) == PS_OK, "learner");
+    const float *from = k ? x : x + lead; /* k = 0: the plain signal, no silence */
+    const size_t len = k ? total : n / 2;
+    uint64_t r = 12345;
+    for (size_t done = 0; done < len;) {
+      r = r * 6364136223846793005ull + 1442695040888963407ull;
+      size_t m = k ? 1 + (size_t)((r >> 33) % 700) : 3000;
+      m = m < len - done ? m : len - done;
+      const float *in[1] = {from + done};
+      ps_room_learn_process(l, in, m);
+      done += m;
+    }
+    if (!k) { /* the second half, after the gap */
+      for (size_t done = 0; done < n - n / 2; done += 3000) {
+        const float *in[1] = {x + lead + n / 2 + gap + done};
+        ps_room_learn_process(l, in, n - n / 2 - done < 3000 ? n - n / 2 - done : 3000);
+      }
+    }
+    p[k] = (PsRoomProfile *)calloc(1, sizeof(PsRoomProfile));
+    ps_room_stats_profile(ps_room_learn_stats(l), p[k]);
+    seconds[k] = ps_room_learn_seconds(l);
+    ps_room_learn_free(&l);
+  }
+  double worst = 0.0;
+  for (size_t b = 0; b < PS_LTAS_BANDS; ++b) {
+    const double hz = ps_ltas_band_hz(b);
+    if (hz >= 200.0 && hz <= 20000.0) {
+      worst = fmax(worst, fabs(10.0 * log10(p[1]->density[0][b] / p[0]->density[0][b])));
+    }
+  }
+  CHECKV(worst < 0.3, "5 s of digital silence around it: the profile within %.2f dB of it without",
+         worst);
+  CHECKV(fabs(seconds[1] - seconds[0]) < 0.02 && fabs(seconds[0] - 40.0) < 0.02,
+         "seconds learned: %.2f with the silence, %.2f without", seconds[1], seconds[0]);
+  free(p[0]);
+  free(p[1]);
+  free(x);
+}
+
 static void
 synth(void)
 {
@@ -244,6 +304,7 @@ main(void)
 {
   noise_floor();
   learned_profile();
+  silence_left_out();
   synth();
   return check_summary("test_roomtone");
 }
