@@ -68,6 +68,7 @@ struct PsLoudness {
   uint64_t fragment_end; /* frame index where the current fragment ends */
   uint64_t measured;    /* frames fed while integrating */
   bool integrating;
+  uint64_t since;       /* fragments completed when integrating last began */
 
   double momentary; /* energies of the latest windows, < 0 while undefined */
   double shortterm;
@@ -177,6 +178,7 @@ ps_loudness_reset(PsLoudness *m)
   ps_dialogue_reset(m->dialogue);
   m->frames = 0;
   m->fragments = 0;
+  m->since = 0;
   m->fragment_end = fragment_boundary(m, 1);
   m->measured = 0;
   m->win_m.energy = m->win_s.energy = 0.0;
@@ -213,6 +215,9 @@ ps_loudness_free(PsLoudness **pm)
 void
 ps_loudness_set_integrating(PsLoudness *m, bool on)
 {
+  if (on && !m->integrating) {
+    m->since = m->fragments;
+  }
   m->integrating = on;
 }
 
@@ -305,13 +310,18 @@ end_fragment(PsLoudness *m, uint32_t frames)
   if (m->fragments >= SHORTTERM_FRAGMENTS) {
     m->shortterm = window_mean(&m->win_s);
   }
-  if (m->integrating && m->momentary > m->momentary_max) {
+  /* what accumulates comes from windows wholly inside the integrating
+     span: a window reaching back before the transport started holds what
+     the input had then (silence, or monitored sound), not the programme */
+  const bool m_inside = m->integrating && m->fragments - m->since >= MOMENTARY_FRAGMENTS;
+  const bool s_inside = m->integrating && m->fragments - m->since >= SHORTTERM_FRAGMENTS;
+  if (m_inside && m->momentary > m->momentary_max) {
     m->momentary_max = m->momentary;
   }
-  if (m->integrating && m->shortterm > m->shortterm_max) {
+  if (s_inside && m->shortterm > m->shortterm_max) {
     m->shortterm_max = m->shortterm;
   }
-  if (m->integrating && m->fragments % FRAGMENTS_PER_STEP == 0) {
+  if (m_inside && m->fragments % FRAGMENTS_PER_STEP == 0) {
     if (m->momentary >= 0.0) {
       ps_gate_add(m->gate_i, m->momentary);
       if (m->dialogue_on) {
@@ -320,7 +330,7 @@ end_fragment(PsLoudness *m, uint32_t frames)
       }
       m->dirty = true;
     }
-    if (m->shortterm >= 0.0) {
+    if (s_inside && m->shortterm >= 0.0) {
       ps_gate_add(m->gate_lra, m->shortterm);
       m->dirty = true;
     }

@@ -50,7 +50,8 @@ void ps_loudness_process_interleaved(PsLoudness *meter, const float *frames, siz
 
 /* While off, momentary and short-term keep following the input but nothing
    accumulates: integrated, range, maxima and peaks stay as they are (for
-   metering only while the transport rolls). */
+   metering only while the transport rolls).  Once on again, a gating block
+   or short-term window counts only when it lies wholly after that moment. */
 void ps_loudness_set_integrating(PsLoudness *meter, bool on);
 
 /* Dialogue gating (on after init) runs a speech detector beside the meter;

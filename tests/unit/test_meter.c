@@ -173,6 +173,22 @@ test_blocks(void)
   CHECKV(b.integrated > a.integrated + 3.0, "resumed: integrated moves again (%.2f)",
          b.integrated);
 
+  /* a start after other sound (a transport starting with loud input
+     monitored before it): a steady tone reads steady, its maxima its own */
+  ps_loudness_reset(m);
+  ps_loudness_set_integrating(m, false);
+  feed(m, z, (size_t)(3 * rate), 4096, 0); /* 0.9 noise */
+  ps_loudness_set_integrating(m, true);
+  for (size_t i = 0; i < frames; ++i) {
+    y[2 * i] = y[2 * i + 1] = (float)(0.05 * sin(2.0 * PI * 1000.0 * (double)i / rate));
+  }
+  feed(m, y, frames, 1000, 0);
+  readings(m, &b);
+  CHECKV(b.range < 0.1 && fabs(b.shortterm_max - b.integrated) < 0.05 &&
+           fabs(b.momentary_max - b.integrated) < 0.05,
+         "started after loud noise: range %.2f LU, max S %+.2f and max M %+.2f LU off "
+         "integrated", b.range, b.shortterm_max - b.integrated, b.momentary_max - b.integrated);
+
   ps_loudness_free(&m);
   ps_loudness_free(&fresh);
   free(x);
