@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 packages="meson ninja-build pkg-config gcc libc6-dev binutils python3
   lv2-dev liblilv-dev lilv-utils sordi libcairo2-dev
   libfftw3-dev libsamplerate0-dev libsndfile1-dev libebur128-dev
-  sox espeak-ng xvfb jackd2 jalv jack-tools
+  sox espeak-ng xvfb jackd2 jalv jack-tools ardour
   x42-plugins"
 
 missing=""

@@ -45,11 +45,13 @@ wait_for() { # COMMAND...: up to 10 s
   for _ in $(seq 50); do if "$@" >/dev/null 2>&1; then return 0; fi; sleep 0.2; done
   return 1
 }
+# (jack_lsp's output is read to its end, never cut short by grep -q: a
+# client killed by SIGPIPE mid-request can leave jackd reading garbage)
 wait_for jack_lsp || { cat "$tmp/jackd.log"; echo "FAIL: jackd did not start"; exit 1; }
 jalv.gtk3 -n "$client" ${JALV_CONTROLS:-} "$uri" >"$tmp/jalv.log" 2>&1 &
 pids="$pids $!"
 first=${ports%%,*}
-wait_for sh -c "jack_lsp | grep -qx '$client:$first'" ||
+wait_for sh -c "jack_lsp | grep -x '$client:$first' >/dev/null" ||
   { cat "$tmp/jalv.log"; echo "FAIL: jalv did not start $uri"; exit 1; }
 case $audio in
 *,*)
@@ -61,7 +63,7 @@ esac
 jack-play "$audio" >"$tmp/play.log" 2>&1 &
 player=$!
 pids="$pids $player"
-wait_for sh -c "jack_lsp | grep -qx 'jack-play-$player:out_1'" || { echo "FAIL: jack-play"; exit 1; }
+wait_for sh -c "jack_lsp | grep -x 'jack-play-$player:out_1' >/dev/null" || { echo "FAIL: jack-play"; exit 1; }
 k=1
 for p in $(echo "$ports" | tr , ' '); do
   jack_connect "jack-play-$player:out_$k" "$client:$p" 2>/dev/null || true
