@@ -51,22 +51,11 @@ envelope(const char *path, int ch, long *n_frames, double *rate)
   float *block = (float *)malloc((size_t)(hop * info.channels) * sizeof(float));
   double *env = (double *)calloc((size_t)(n > 0 ? n : 1), sizeof(double));
   double *sorted = (double *)calloc((size_t)(n > 0 ? n : 1), sizeof(double));
-  if (!block || !env || !sorted || n < 10) {
-    fprintf(stderr, "envlag: %s is too short or out of memory\n", path);
-    free(block);
-    free(env);
-    free(sorted);
-    sf_close(f);
-    return NULL;
-  }
-  for (long k = 0; k < n; ++k) {
+  const char *problem = !block || !env || !sorted || n < 10 ? "is too short or out of memory" : NULL;
+  for (long k = 0; k < n && !problem; ++k) {
     if (sf_readf_float(f, block, hop) != hop) {
-      fprintf(stderr, "envlag: cannot read %s\n", path);
-      free(block);
-      free(env);
-      free(sorted);
-      sf_close(f);
-      return NULL;
+      problem = "cannot be read";
+      break;
     }
     double ms = 0.0;
     for (long i = 0; i < hop; ++i) {
@@ -77,6 +66,12 @@ envelope(const char *path, int ch, long *n_frames, double *rate)
   }
   sf_close(f);
   free(block);
+  if (problem) {
+    fprintf(stderr, "envlag: %s %s\n", path, problem);
+    free(env);
+    free(sorted);
+    return NULL;
+  }
   memcpy(sorted, env, (size_t)n * sizeof(double));
   qsort(sorted, (size_t)n, sizeof(double), cmp_double);
   const double floor_db = sorted[n / 5] + 6.0;
