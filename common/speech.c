@@ -21,6 +21,9 @@
 #define LOOKAHEAD_HOPS 6 /* decisions wait for 60 ms of later probabilities */
 #define BRIDGE_HOPS 12   /* pauses up to ~170 ms between speech are bridged */
 #define MIN_RUN 3        /* shorter raw detections are blips */
+#define HANG_HOPS 20     /* in a loud floor, decisions hold on 200 ms ... */
+#define HANG_SNR_DB 4.0f /* ... where speech is within 4 dB of the floor */
+#define SPEECH_LEVEL_HOPS 50 /* speech's level: over its last ~0.5 s */
 #define PITCH_HOPS 12    /* steadiness looks at the last 120 ms of pitch */
 #define RAW_RING 64 /* > VOICED_BEFORE + CONTEXT_AFTER */
 
@@ -86,6 +89,10 @@ struct PsSpeech {
   float probability[PS_SPEECH_HISTORY];
   PsSpeechFeatures features[PS_SPEECH_HISTORY];
   uint64_t decided;
+  float raw_noise_db[RAW_RING]; /* the speech band's floor at each hop, dB */
+  float speech_db;              /* running level of detected speech, dB */
+  uint64_t speech_n;            /* solid detections decided */
+  int64_t last_solid;           /* the latest, -1: none yet */
 };
 
 static void
@@ -213,6 +220,10 @@ ps_speech_reset(PsSpeech *s)
   memset(s->decision, 0, sizeof(s->decision));
   memset(s->probability, 0, sizeof(s->probability));
   s->decided = 0;
+  memset(s->raw_noise_db, 0, sizeof(s->raw_noise_db));
+  s->speech_db = -140.0f;
+  s->speech_n = 0;
+  s->last_solid = -1;
 }
 
 void
@@ -554,6 +565,7 @@ analyse_hop(PsSpeech *s)
   f.steadiness = steadiness(s, f.pitch_hz, voiced);
 
   s->raw_features[s->hops % RAW_RING] = f;
+  s->raw_noise_db[s->hops % RAW_RING] = db(speech_noise);
   memcpy(s->raw_bands[s->hops % RAW_RING], band_power, sizeof(band_power));
   ++s->hops;
   if (s->hops > CONTEXT_AFTER) {
@@ -601,6 +613,25 @@ decide(PsSpeech *s)
         after = solid(s, j);
       }
       speech = before && after;
+    }
+    /* Speech in a loud floor (its level within HANG_SNR_DB of the floor's,
+       as measured on the detections so far): its quiet syllables and word
+       ends drown, and the decision holds on for HANG_HOPS after a solid
+       detection.  Over a quiet floor (and before half a second of speech
+       has been heard) it does not: door rings and steps stay as short as
+       the combiner finds them. */
+    const bool solid_k = solid(s, k);
+    if (!speech && s->speech_n >= SPEECH_LEVEL_HOPS && s->last_solid >= 0 &&
+        k - s->last_solid <= HANG_HOPS &&
+        s->speech_db - s->raw_noise_db[k % RAW_RING] < HANG_SNR_DB) {
+      speech = true;
+    }
+    if (solid_k) {
+      s->last_solid = k;
+      ++s->speech_n;
+      const float rate =
+        s->speech_n < SPEECH_LEVEL_HOPS ? 1.0f / (float)s->speech_n : 1.0f / SPEECH_LEVEL_HOPS;
+      s->speech_db += rate * (s->raw_features[k % RAW_RING].level_db - s->speech_db);
     }
     const size_t at = s->decided % PS_SPEECH_HISTORY;
     s->decision[at] = speech;
