@@ -216,7 +216,8 @@ void
 ps_loudness_set_integrating(PsLoudness *m, bool on)
 {
   if (on && !m->integrating) {
-    m->since = m->fragments;
+    /* from the next whole fragment: one under way began before the start */
+    m->since = m->fragments + (m->frames > fragment_boundary(m, m->fragments) ? 1u : 0u);
   }
   m->integrating = on;
 }
@@ -321,7 +322,9 @@ end_fragment(PsLoudness *m, uint32_t frames)
   if (s_inside && m->shortterm > m->shortterm_max) {
     m->shortterm_max = m->shortterm;
   }
-  if (m_inside && m->fragments % FRAGMENTS_PER_STEP == 0) {
+  /* blocks every 100 ms counted from the start, as a measurement of the
+     same audio from there would take them */
+  if (m_inside && (m->fragments - m->since) % FRAGMENTS_PER_STEP == 0) {
     if (m->momentary >= 0.0) {
       ps_gate_add(m->gate_i, m->momentary);
       if (m->dialogue_on) {

@@ -109,11 +109,11 @@ struct PsRoomLearn {
   size_t level_frames, level_count;
   double level_sum; /* periodogram power over the interval so far */
   bool level_ok;    /* no frame of it over the floor by 6 dB (speech) */
-  /* the input in whole 10 ms pieces of absolute position, so that a piece
-     of digital silence is left out whatever the block sizes */
+  /* the input in whole pieces of rate / 100 frames (10 ms; 9.98 ms at
+     22.05 kHz) counted from the restart, so that a piece of digital
+     silence is left out whatever the block sizes */
   float *piece[PS_ROOM_MAX_CHANNELS];
   size_t piece_size, piece_fill;
-  double silent_seconds; /* left out since restart */
   PsRoomStats *stats;
 };
 
@@ -847,7 +847,6 @@ ps_room_learn_restart(PsRoomLearn *l)
   l->level_ok = true;
   l->stats->lv_last_ok = false;
   l->piece_fill = 0;
-  l->silent_seconds = 0.0;
 }
 
 void
@@ -1200,7 +1199,7 @@ learn_piece(PsRoomLearn *l)
 void
 ps_room_learn_process(PsRoomLearn *l, const float *const *in, size_t n)
 {
-  /* in whole pieces of 10 ms: the decisions stay abreast of the frames */
+  /* in whole pieces of about 10 ms: the decisions stay abreast of the frames */
   for (size_t done = 0; done < n;) {
     size_t m = l->piece_size - l->piece_fill;
     m = m < n - done ? m : n - done;
@@ -1211,9 +1210,7 @@ ps_room_learn_process(PsRoomLearn *l, const float *const *in, size_t n)
     done += m;
     if (l->piece_fill == l->piece_size) {
       l->piece_fill = 0;
-      if (piece_silent(l)) {
-        l->silent_seconds += (double)l->piece_size / l->rate;
-      } else {
+      if (!piece_silent(l)) {
         learn_piece(l);
       }
     }

@@ -127,7 +127,8 @@ def write(here, d):
         w(f"\trdfs:comment \"{d['description']}\" ;")
         w("\tdoap:license <http://opensource.org/licenses/isc> ;")
         w("\tlv2:project <urn:postsync:project> ;")
-        w("\tlv2:minorVersion 2 ;\n\tlv2:microVersion 0 ;")
+        minor, micro = d.get("version", (2, 0))
+        w(f"\tlv2:minorVersion {minor} ;\n\tlv2:microVersion {micro} ;")
         w(f"\tlv2:optionalFeature {features} ;")
         if extension_data:
             w(f"\tlv2:extensionData {extension_data} ;")

@@ -33,7 +33,7 @@ cmp_double(const void *a, const void *b)
 
 /* The envelope of channel `ch` of `path`, mean removed; NULL on error. */
 static double *
-envelope(const char *path, int ch, long *n_frames, double *rate)
+envelope(const char *path, int ch, long *n_frames, double *rate, long *hop_frames)
 {
   SF_INFO info = {0};
   SNDFILE *f = sf_open(path, SFM_READ, &info);
@@ -47,6 +47,11 @@ envelope(const char *path, int ch, long *n_frames, double *rate)
     return NULL;
   }
   const long hop = (long)lrint(info.samplerate * FRAME_MS / 1000.0);
+  if (hop < 1) {
+    fprintf(stderr, "envlag: %s: a rate of %d Hz is too low\n", path, info.samplerate);
+    sf_close(f);
+    return NULL;
+  }
   const long n = (long)(info.frames / hop);
   float *block = (float *)malloc((size_t)(hop * info.channels) * sizeof(float));
   double *env = (double *)calloc((size_t)(n > 0 ? n : 1), sizeof(double));
@@ -87,6 +92,7 @@ envelope(const char *path, int ch, long *n_frames, double *rate)
   }
   *n_frames = n;
   *rate = info.samplerate;
+  *hop_frames = hop;
   return env;
 }
 
@@ -130,8 +136,9 @@ main(int argc, char **argv)
   }
   long na = 0, nb = 0;
   double ra = 0.0, rb = 0.0;
-  double *a = envelope(argv[i], ch_a, &na, &ra);
-  double *b = a ? envelope(argv[i + 1], ch_b, &nb, &rb) : NULL;
+  long hop = 0;
+  double *a = envelope(argv[i], ch_a, &na, &ra, &hop);
+  double *b = a ? envelope(argv[i + 1], ch_b, &nb, &rb, &hop) : NULL;
   if (!a || !b) {
     free(a);
     return 2;
@@ -142,7 +149,8 @@ main(int argc, char **argv)
     free(b);
     return 2;
   }
-  const long max_lag = (long)floor(max_ms / FRAME_MS);
+  const double frame_ms = 1000.0 * (double)hop / ra; /* 5 ms, within a sample */
+  const long max_lag = (long)floor(max_ms / frame_ms);
   long best = 0;
   double best_c = -2.0;
   for (long lag = -max_lag; lag <= max_lag; ++lag) {
@@ -161,7 +169,7 @@ main(int argc, char **argv)
       frac = 0.5 * (l - r) / d;
     }
   }
-  printf("lag_ms %.1f corr %.3f\n", ((double)best + frac) * FRAME_MS, best_c);
+  printf("lag_ms %.1f corr %.3f\n", ((double)best + frac) * frame_ms, best_c);
   free(a);
   free(b);
   return 0;

@@ -880,6 +880,9 @@ parse_args(Host *h, int argc, char **argv)
     } else if (!strcmp(a, "--in-place")) {
       h->in_place = true;
     } else if (!strcmp(a, "--transport")) {
+      if (h->transport == TRANSPORT_START) {
+        usage_error("%s", "--transport and --transport-start exclude each other");
+      }
       const char *mode = need_arg(argc, argv, &i);
       if (!strcmp(mode, "rolling")) {
         h->transport = TRANSPORT_ROLLING;
@@ -889,6 +892,9 @@ parse_args(Host *h, int argc, char **argv)
         usage_error("unknown --transport '%s'", mode);
       }
     } else if (!strcmp(a, "--transport-start")) {
+      if (h->transport != TRANSPORT_NONE) {
+        usage_error("%s", "--transport and --transport-start exclude each other");
+      }
       h->transport_start_s = need_double(argc, argv, &i);
       if (!(h->transport_start_s >= 0.0 && h->transport_start_s <= 86400.0)) {
         usage_error("%s out of range", a);

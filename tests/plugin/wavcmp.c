@@ -2,8 +2,9 @@
 
    usage: wavcmp [--skip-b N] A.wav B.wav
    Same rate, channel count and length, and every sample bit-identical;
-   with --skip-b, B's first N frames are left out of both (a run that
-   started N frames later, compared without re-encoding it). */
+   with --skip-b, B's first N frames are left out and the rest compared
+   with the whole of A (a run that started N frames later, compared
+   without re-encoding it). */
 #include <sndfile.h>
 
 #include <stdio.h>

@@ -48,6 +48,8 @@ sidechain_bundle.write(HERE, {
     "description": "Time-warps the take (main input) so that every syllable lands where the guide (sidechain: the production dialogue the picture was shot with) has it: mel-cepstral features that a different microphone, level, room or voice leave alike, dynamic time warping with a bounded look-ahead, pitch-preserving WSOLA rendering. The latency (max shift plus 576 ms) is reported for the host to compensate, so that the output lands on the guide's timeline. The output does not depend on the block size or on the rendering speed.",
     "variants": [("", "", "pg:MonoGroup", [("", "", "pg:center")])],
     "features": "lv2:hardRTCapable, urid:map",
+    # 4.0: the transport input came in as port 8 (the audio ports moved)
+    "version": (4, 0),
     "extension_data": None,
     "groups": ('Take', 'Guide (sidechain)', 'Output'),
     "controls_in": controls_in,
