@@ -1,7 +1,7 @@
 /* The host's transport, as time:Position objects on a plugin's atom
-   control input: the URIDs they need and readers for one object, for the
-   plugins that follow the transport (the meter integrates while it rolls,
-   room tone follows the timeline, lip sync starts afresh when it starts).
+   control input: the URIDs they need and readers for one object.  Lip sync
+   uses it (it starts afresh when the transport starts rolling); the meter
+   and room tone, older, still read their own, to be moved here.
    Everything here is real-time safe. */
 #ifndef PS_TRANSPORT_H
 #define PS_TRANSPORT_H
