@@ -23,6 +23,11 @@
 #define MIN_RUN 3        /* shorter raw detections are blips */
 #define HANG_HOPS 20     /* in a loud floor, decisions hold on 200 ms ... */
 #define HANG_SNR_DB 4.0f /* ... where speech is within 4 dB of the floor */
+#ifndef HF_MIN
+#define HF_MIN 0.05f
+#endif
+#define HF_BEFORE 20
+#define HF_AFTER 5
 #define SPEECH_LEVEL_HOPS 50 /* speech's level: over its last ~0.5 s */
 #define PITCH_HOPS 12    /* steadiness looks at the last 120 ms of pitch */
 #define RAW_RING 64 /* > VOICED_BEFORE + CONTEXT_AFTER */
@@ -532,6 +537,19 @@ analyse_hop(PsSpeech *s)
   f.snr_db = snr / (float)n_speech;
   f.flux = flux / N_BANDS;
 
+  /* share of 1-4 kHz in the speech band's power above its floor */
+  {
+    float lo_p = 0.0f, hi_p = 0.0f;
+    for (int b = s->speech_lo; b <= s->speech_hi; ++b) {
+      const float above = band_power[b] > s->noise[b] ? band_power[b] - s->noise[b] : 0.0f;
+      if (band_edges_hz[b] >= 1000.0f) {
+        hi_p += above;
+      } else {
+        lo_p += above;
+      }
+    }
+    f.hf_share = lo_p + hi_p > 0.0f ? hi_p / (lo_p + hi_p) : 0.0f;
+  }
   /* flatness of 300-4000 Hz */
   {
     const int lo = (int)(300.0 * WINDOW / ANALYSIS_RATE), hi = (int)(4000.0 * WINDOW / ANALYSIS_RATE);
@@ -632,6 +650,21 @@ decide(PsSpeech *s)
       const float rate =
         s->speech_n < SPEECH_LEVEL_HOPS ? 1.0f / (float)s->speech_n : 1.0f / SPEECH_LEVEL_HOPS;
       s->speech_db += rate * (s->raw_features[k % RAW_RING].level_db - s->speech_db);
+    }
+    if (speech) {
+      /* a ring (a door's panel, a struck object): a few partials under 1 kHz
+         and nothing above, where speech, voiced or not, reaches higher
+         within a syllable */
+      float hf = 0.0f;
+      for (int64_t j = k - HF_BEFORE; j <= k + HF_AFTER; ++j) {
+        if (j >= 0 && (uint64_t)j < s->hops) {
+          const float v = s->raw_features[j % RAW_RING].hf_share;
+          hf = v > hf ? v : hf;
+        }
+      }
+      if (hf < HF_MIN) {
+        speech = false;
+      }
     }
     const size_t at = s->decided % PS_SPEECH_HISTORY;
     s->decision[at] = speech;

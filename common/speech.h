@@ -42,6 +42,8 @@ typedef struct {
   float steadiness;  /* share of recent voiced hops holding their pitch, 0..1 */
   float probability; /* the detector's speech probability, 0..1 */
   float inputs[PS_SPEECH_INPUTS]; /* what the combiner saw (speech.c context_inputs) */
+  float hf_share;    /* share of the speech band's power above its floor that lies
+                        over 1 kHz, 0..1 (a ring has none) */
 } PsSpeechFeatures;
 
 int ps_speech_init(PsSpeech **speech, double rate, unsigned channels);

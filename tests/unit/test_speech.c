@@ -40,6 +40,15 @@ share(double rate, double seconds, int kind, size_t block, uint64_t *frames)
       b1 = 0.96300 * b1 + w * 0.2965164;
       b2 = 0.57000 * b2 + w * 1.0526913;
       v = 0.03 * (b0 + b1 + b2 + w * 0.1848);
+    } else if (kind == 3) { /* struck panels ringing: partials under 1 kHz, every 0.9 s */
+      const double t = (double)i / rate, since = fmod(t, 0.9);
+      const int strike = (int)(t / 0.9);
+      const double f0 = 190.0 + 37.0 * (strike % 5);
+      const double decay = exp(-since / 0.3);
+      v = decay * (0.2 * sin(2.0 * 3.14159265358979 * f0 * since) +
+                   0.1 * sin(2.0 * 3.14159265358979 * 2.31 * f0 * since) +
+                   0.06 * sin(2.0 * 3.14159265358979 * 2.83 * f0 * since)) +
+          0.001 * noise();
     } else if (kind == 2) { /* NaN, Inf and huge bursts in noise */
       v = 0.05 * noise();
       if (i % 4800 < 480) {
@@ -150,6 +159,9 @@ main(int argc, char **argv)
   uint64_t frames = 0;
   double sh = share(48000.0, 8.0, 1, 333, &frames);
   CHECKV(sh < 0.05, "8 s of steady pink noise: %.1f %% speech (under 5)", 100.0 * sh);
+  sh = share(48000.0, 8.0, 3, 512, &frames);
+  CHECKV(sh < 0.02, "8 s of struck panels ringing (partials under 1 kHz): %.1f %% speech "
+         "(under 2)", 100.0 * sh);
   sh = share(48000.0, 8.0, 2, 1, &frames);
   CHECKV(frames >= 790 && sh < 0.05,
          "NaN/Inf/1e30 bursts in noise, 1-frame blocks: %llu frames, %.1f %% speech",
