@@ -23,11 +23,9 @@
 #define MIN_RUN 3        /* shorter raw detections are blips */
 #define HANG_HOPS 20     /* in a loud floor, decisions hold on 200 ms ... */
 #define HANG_SNR_DB 4.0f /* ... where speech is within 4 dB of the floor */
-#ifndef HF_MIN
-#define HF_MIN 0.05f
-#endif
-#define HF_BEFORE 20
-#define HF_AFTER 5
+#define HF_MIN 0.05f     /* a detection with under 5 % of its power over 1 kHz ... */
+#define HF_BEFORE 20     /* ... anywhere from 200 ms before it ... */
+#define HF_AFTER 5       /* ... to 50 ms after it is a ring */
 #define SPEECH_LEVEL_HOPS 50 /* speech's level: over its last ~0.5 s */
 #define PITCH_HOPS 12    /* steadiness looks at the last 120 ms of pitch */
 #define RAW_RING 64 /* > VOICED_BEFORE + CONTEXT_AFTER */
@@ -537,7 +535,8 @@ analyse_hop(PsSpeech *s)
   f.snr_db = snr / (float)n_speech;
   f.flux = flux / N_BANDS;
 
-  /* share of 1-4 kHz in the speech band's power above its floor */
+  /* the share of the speech band's power above its floor that lies over
+     1 kHz (a ring has none) */
   {
     float lo_p = 0.0f, hi_p = 0.0f;
     for (int b = s->speech_lo; b <= s->speech_hi; ++b) {

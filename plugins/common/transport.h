@@ -1,7 +1,7 @@
 /* The host's transport, as time:Position objects on a plugin's atom
-   control input: the URIDs they need and readers for one object.  Lip sync
-   uses it (it starts afresh when the transport starts rolling); the meter
-   and room tone, older, still read their own, to be moved here.
+   control input: the URIDs they need and readers for one object, for the
+   plugins that follow the transport (the meter integrates while it rolls,
+   room tone follows the timeline, lip sync starts afresh when it starts).
    Everything here is real-time safe. */
 #ifndef PS_TRANSPORT_H
 #define PS_TRANSPORT_H
@@ -84,6 +84,20 @@ ps_transport_speed(const PsTransportUris *u, const LV2_Atom_Object *obj, double 
   const LV2_Atom *a = NULL;
   lv2_atom_object_get(obj, u->time_speed, &a, 0);
   return ps_transport_number(u, a, speed);
+}
+
+/* The object's time:frame (an atom:Long, as the time extension has it)
+   into *frame; false when it has none. */
+static inline bool
+ps_transport_frame(const PsTransportUris *u, const LV2_Atom_Object *obj, int64_t *frame)
+{
+  const LV2_Atom *a = NULL;
+  lv2_atom_object_get(obj, u->time_frame, &a, 0);
+  if (!a || a->type != u->atom_Long || a->size < sizeof(int64_t)) {
+    return false;
+  }
+  *frame = ((const LV2_Atom_Long *)a)->body;
+  return true;
 }
 
 #endif

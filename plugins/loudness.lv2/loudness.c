@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "loudness.h"
 #include "seqlock.h"
+#include "transport.h"
 
 #include <lv2/atom/atom.h>
 #include <lv2/atom/util.h>
@@ -57,16 +58,6 @@ typedef enum { EXTRA_TARGET_GATE = 0, EXTRA_DIALOGUE, EXTRA_SPEECH_PCT } ExtraPo
 #define UNDEFINED_DB (-120.0f)
 #define MAX_DB 20.0f
 
-typedef struct {
-  LV2_URID atom_Blank;
-  LV2_URID atom_Object;
-  LV2_URID atom_Float;
-  LV2_URID atom_Double;
-  LV2_URID atom_Int;
-  LV2_URID atom_Long;
-  LV2_URID time_Position;
-  LV2_URID time_speed;
-} Uris;
 
 typedef struct {
   /* control inputs */
@@ -96,7 +87,7 @@ typedef struct {
   unsigned channels;
   PsLoudness *meter;
   LV2_URID_Map *map; /* NULL: transport following unavailable */
-  Uris uris;
+  PsTransportUris uris;
   float last_reset;
   bool rolling;
   /* what the inline display shows, published by run() */
@@ -162,15 +153,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
     return NULL;
   }
   if (self->map) {
-    LV2_URID_Map *map = self->map;
-    self->uris.atom_Blank = map->map(map->handle, LV2_ATOM__Blank);
-    self->uris.atom_Object = map->map(map->handle, LV2_ATOM__Object);
-    self->uris.atom_Float = map->map(map->handle, LV2_ATOM__Float);
-    self->uris.atom_Double = map->map(map->handle, LV2_ATOM__Double);
-    self->uris.atom_Int = map->map(map->handle, LV2_ATOM__Int);
-    self->uris.atom_Long = map->map(map->handle, LV2_ATOM__Long);
-    self->uris.time_Position = map->map(map->handle, LV2_TIME__Position);
-    self->uris.time_speed = map->map(map->handle, LV2_TIME__speed);
+    ps_transport_map(self->map, &self->uris);
   }
   return (LV2_Handle)self;
 }
@@ -254,31 +237,6 @@ activate(LV2_Handle instance)
   ps_loudness_reset(self->meter);
   self->rolling = false;
   self->last_reset = 0.0f;
-}
-
-/* Reads the transport speed from a time:Position object, if it has one. */
-static void
-read_position(Loudness *self, const LV2_Atom_Object *obj)
-{
-  const Uris *u = &self->uris;
-  const LV2_Atom *speed = NULL;
-  lv2_atom_object_get(obj, u->time_speed, &speed, 0);
-  if (!speed) {
-    return;
-  }
-  double value = 0.0;
-  if (speed->type == u->atom_Float) {
-    value = ((const LV2_Atom_Float *)speed)->body;
-  } else if (speed->type == u->atom_Double) {
-    value = ((const LV2_Atom_Double *)speed)->body;
-  } else if (speed->type == u->atom_Int) {
-    value = ((const LV2_Atom_Int *)speed)->body;
-  } else if (speed->type == u->atom_Long) {
-    value = (double)((const LV2_Atom_Long *)speed)->body;
-  } else {
-    return;
-  }
-  self->rolling = value != 0.0;
 }
 
 static void
@@ -378,16 +336,17 @@ run(LV2_Handle instance, uint32_t n_samples)
   uint32_t done = 0;
   if (self->control && self->map) {
     LV2_ATOM_SEQUENCE_FOREACH (self->control, ev) {
-      const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
-      if ((obj->atom.type != self->uris.atom_Object && obj->atom.type != self->uris.atom_Blank) ||
-          obj->body.otype != self->uris.time_Position) {
+      const LV2_Atom_Object *obj = ps_transport_position(&self->uris, ev);
+      if (!obj) {
         continue;
       }
-      int64_t at = ev->time.frames;
-      at = at < (int64_t)done ? (int64_t)done : at > (int64_t)n_samples ? (int64_t)n_samples : at;
-      measure(self, done, (uint32_t)at - done);
-      done = (uint32_t)at;
-      read_position(self, obj);
+      const uint32_t at = ps_transport_offset(ev, done, n_samples);
+      measure(self, done, at - done);
+      done = at;
+      double speed = 0.0;
+      if (ps_transport_speed(&self->uris, obj, &speed)) {
+        self->rolling = speed != 0.0;
+      }
     }
   }
   measure(self, done, n_samples - done);

@@ -24,6 +24,7 @@
 #include "inline_display.h"
 #include "port.h"
 #include "seqlock.h"
+#include "transport.h"
 
 #include <lv2/atom/atom.h>
 #include <lv2/atom/util.h>
@@ -64,15 +65,8 @@ typedef enum {
 
 typedef struct {
   LV2_URID atom_Chunk;
-  LV2_URID atom_Blank;
-  LV2_URID atom_Object;
-  LV2_URID atom_Long;
-  LV2_URID atom_Float;
-  LV2_URID atom_Double;
-  LV2_URID time_Position;
-  LV2_URID time_frame;
-  LV2_URID time_speed;
   LV2_URID profile;
+  PsTransportUris transport;
 } Uris;
 
 typedef struct {
@@ -170,14 +164,7 @@ instantiate(const LV2_Descriptor *descriptor, double rate, const char *bundle_pa
   if (self->map) {
     LV2_URID_Map *m = self->map;
     self->uris.atom_Chunk = m->map(m->handle, LV2_ATOM__Chunk);
-    self->uris.atom_Blank = m->map(m->handle, LV2_ATOM__Blank);
-    self->uris.atom_Object = m->map(m->handle, LV2_ATOM__Object);
-    self->uris.atom_Long = m->map(m->handle, LV2_ATOM__Long);
-    self->uris.atom_Float = m->map(m->handle, LV2_ATOM__Float);
-    self->uris.atom_Double = m->map(m->handle, LV2_ATOM__Double);
-    self->uris.time_Position = m->map(m->handle, LV2_TIME__Position);
-    self->uris.time_frame = m->map(m->handle, LV2_TIME__frame);
-    self->uris.time_speed = m->map(m->handle, LV2_TIME__speed);
+    ps_transport_map(m, &self->uris.transport);
     self->uris.profile = m->map(m->handle, PROFILE_URI);
   }
   int st = ps_room_learn_init(&self->learner, rate, self->channels);
@@ -365,29 +352,24 @@ process(RoomTone *self, uint32_t from, uint32_t n, bool learn, PsRoomMode mode, 
   self->position += n;
 }
 
-/* The transport's frame, when the object is a time:Position with one. */
+/* The transport's frame, when the time:Position has one and the
+   transport moves. */
 static bool
 read_frame(const RoomTone *self, const LV2_Atom_Object *obj, int64_t *frame)
 {
-  const LV2_Atom *f = NULL, *speed = NULL;
-  lv2_atom_object_get(obj, self->uris.time_frame, &f, self->uris.time_speed, &speed, 0);
-  const bool stopped =
-    speed && ((speed->type == self->uris.atom_Float &&
-               ((const LV2_Atom_Float *)speed)->body == 0.0f) ||
-              (speed->type == self->uris.atom_Double &&
-               ((const LV2_Atom_Double *)speed)->body == 0.0));
-  if (stopped) {
+  double speed = 1.0;
+  if (ps_transport_speed(&self->uris.transport, obj, &speed) && speed == 0.0) {
     return false; /* the position does not move; keep counting */
   }
-  if (f && f->type == self->uris.atom_Long) {
-    /* within 2^52 samples (3000 years at 48 kHz): the tones' phase stays
-       exact and no sum overflows */
-    const int64_t v = ((const LV2_Atom_Long *)f)->body;
-    const int64_t limit = (int64_t)1 << 52;
-    *frame = v > limit ? limit : v < -limit ? -limit : v;
-    return true;
+  int64_t v = 0;
+  if (!ps_transport_frame(&self->uris.transport, obj, &v)) {
+    return false;
   }
-  return false;
+  /* within 2^52 samples (3000 years at 48 kHz): the tones' phase stays
+     exact and no sum overflows */
+  const int64_t limit = (int64_t)1 << 52;
+  *frame = v > limit ? limit : v < -limit ? -limit : v;
+  return true;
 }
 
 /* Audio thread: no allocation, lock or I/O. */
@@ -420,15 +402,13 @@ run(LV2_Handle instance, uint32_t n_samples)
   uint32_t done = 0;
   if (self->control && self->map) {
     LV2_ATOM_SEQUENCE_FOREACH (self->control, ev) {
-      const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
-      if ((obj->atom.type != self->uris.atom_Object && obj->atom.type != self->uris.atom_Blank) ||
-          obj->body.otype != self->uris.time_Position) {
+      const LV2_Atom_Object *obj = ps_transport_position(&self->uris.transport, ev);
+      if (!obj) {
         continue;
       }
-      int64_t at = ev->time.frames;
-      at = at < (int64_t)done ? (int64_t)done : at > (int64_t)n_samples ? (int64_t)n_samples : at;
-      process(self, done, (uint32_t)at - done, learn, mode, level, seed);
-      done = (uint32_t)at;
+      const uint32_t at = ps_transport_offset(ev, done, n_samples);
+      process(self, done, at - done, learn, mode, level, seed);
+      done = at;
       int64_t frame;
       if (read_frame(self, obj, &frame)) {
         self->position = frame;
