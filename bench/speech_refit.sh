@@ -1,14 +1,17 @@
 #!/bin/sh
 # Refits the speech combiner the way common/speech_model.h was made:
 #   SPEECH_FIT_BED_WEIGHT=3 sh bench/speech_refit.sh   (from the repository, after a build)
-# dumps features of seeds 13-15 (45 s, training) and 12 (60 s, report), fits,
-# and leaves the model in $WORK/speech_model.h (copy it to common/ to use it).
+# dumps features of the training seeds (SEEDS, default "13 14 15 16 17 18 19 20":
+# those of the committed model; 45 s each)
+# and of seed 12 (60 s, report), fits, and leaves the model in
+# $WORK/speech_model.h (copy it to common/ to use it).
 set -eu
 B=${BUILD:-build}
 G=$B/tests/dialogue/gen_dialogue
 conds="clean roomtone-20 roomtone-10 roomtone-0 music-10 music-0 percussive-0 traffic-0 effects-0 reverb-10 level-50 level-0 music-only percussive-only effects-only traffic-only roomtone-only"
 d=${WORK:-/tmp/speech_refit}; mkdir -p $d
-for seed in 13 14 15; do
+seeds=${SEEDS:-13 14 15 16 17 18 19 20}
+for seed in $seeds; do
   set --
   for c in $conds; do
     [ -f $d/$c-$seed.wav ] || $G --condition $c --rate 48000 --seconds 45 --seed $seed -o $d/$c-$seed.wav --labels $d/$c-$seed.lab
@@ -16,8 +19,9 @@ for seed in 13 14 15; do
   done
   $B/bench/speech_bench --dump $d/train-$seed.csv "$@" > /dev/null
 done
-head -1 $d/train-13.csv > $d/train.csv
-for seed in 13 14 15; do tail -n +2 $d/train-$seed.csv >> $d/train.csv; done
+set -- $seeds
+head -1 $d/train-$1.csv > $d/train.csv
+for seed in $seeds; do tail -n +2 $d/train-$seed.csv >> $d/train.csv; done
 set --
 for c in $conds; do
   [ -f $d/$c-12.wav ] || $G --condition $c --rate 48000 --seconds 60 --seed 12 -o $d/$c-12.wav --labels $d/$c-12.lab
