@@ -5,6 +5,8 @@
 #include "ps_status.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,6 +405,25 @@ silences(const double *mel, size_t count, const double *floor)
   return silent;
 }
 
+/* mel_powers() on its own thread. */
+typedef struct {
+  const float *x;
+  size_t n;
+  double rate;
+  double *mel;
+  size_t count;
+  double bound;
+  int status;
+} MelJob;
+
+static void *
+mel_job(void *arg)
+{
+  MelJob *j = (MelJob *)arg;
+  j->status = mel_powers(j->x, j->n, j->rate, &j->mel, &j->count, &j->bound);
+  return NULL;
+}
+
 int
 ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, const float *take,
                        size_t n_take, double rate_take, float **f_guide, size_t *frames_guide,
@@ -420,9 +441,23 @@ ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, co
   size_t cg = 0, ct = 0;
   double ng[MELS], lg[MELS], nt[MELS], lt[MELS], fg[MELS], ft[MELS];
   double bg = 0.0, bt = 0.0;
+  /* the two spectra at once, the take's on a second thread when there is
+     one (FFT planning is serialised in fft.c; the results are the same
+     either way) */
+  MelJob job = {take, n_take, rate_take, NULL, 0, 0.0, PS_OK};
+  pthread_t thread;
+  const bool threaded = pthread_create(&thread, NULL, mel_job, &job) == 0;
   int st = mel_powers(guide, n_guide, rate_guide, &mg, &cg, &bg);
+  if (threaded) {
+    pthread_join(thread, NULL);
+  } else {
+    mel_job(&job);
+  }
+  mt = job.mel;
+  ct = job.count;
+  bt = job.bound;
   if (!st) {
-    st = mel_powers(take, n_take, rate_take, &mt, &ct, &bt);
+    st = job.status;
   }
   if (!st) {
     st = band_levels(mg, cg, bg, ng, lg);

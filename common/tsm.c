@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* Coarse samples gathered on the stack per search (at any rate from 8 kHz
+   about 60 of the continuation and 160 of the lags). */
+#define COARSE_MAX 512
+
 struct PsTsm {
   double rate;
   size_t hop;   /* 10 ms */
@@ -120,19 +124,50 @@ similarity(const PsTsmSource *s, long long a, long long b, size_t len, size_t st
                       b + (long long)len <= s->end && ia + len - 1 <= s->mask &&
                       ib + len - 1 <= s->mask;
   if (inside && step == 1) {
-    /* all heard and no wrap: straight through, for the vector unit */
+    /* all heard and no wrap: straight through, in eight partial sums that
+       the vector unit keeps apart */
     const float *x = s->data + ia, *y = s->data + ib;
-    for (size_t j = 0; j < len; ++j) {
-      ab += x[j] * y[j];
-      aa += x[j] * x[j];
-      bb += y[j] * y[j];
+    float pab[8] = {0}, paa[8] = {0}, pbb[8] = {0};
+    size_t j = 0;
+    for (; j + 8 <= len; j += 8) {
+      for (int q = 0; q < 8; ++q) {
+        pab[q] += x[j + q] * y[j + q];
+        paa[q] += x[j + q] * x[j + q];
+        pbb[q] += y[j + q] * y[j + q];
+      }
+    }
+    for (; j < len; ++j) {
+      pab[0] += x[j] * y[j];
+      paa[0] += x[j] * x[j];
+      pbb[0] += y[j] * y[j];
+    }
+    for (int q = 0; q < 8; ++q) {
+      ab += pab[q];
+      aa += paa[q];
+      bb += pbb[q];
     }
   } else if (inside) {
+    /* every step-th sample, in four partial sums (independent chains) */
     const float *x = s->data + ia, *y = s->data + ib;
-    for (size_t j = 0; j < len; j += step) {
-      ab += x[j] * y[j];
-      aa += x[j] * x[j];
-      bb += y[j] * y[j];
+    float pab[4] = {0}, paa[4] = {0}, pbb[4] = {0};
+    size_t j = 0;
+    for (; j + 3 * step < len; j += 4 * step) {
+      for (size_t q = 0; q < 4; ++q) {
+        const float u = x[j + q * step], v = y[j + q * step];
+        pab[q] += u * v;
+        paa[q] += u * u;
+        pbb[q] += v * v;
+      }
+    }
+    for (; j < len; j += step) {
+      pab[0] += x[j] * y[j];
+      paa[0] += x[j] * x[j];
+      pbb[0] += y[j] * y[j];
+    }
+    for (int q = 0; q < 4; ++q) {
+      ab += pab[q];
+      aa += paa[q];
+      bb += pbb[q];
     }
   } else {
     for (size_t j = 0; j < len; j += step) {
@@ -164,14 +199,64 @@ ps_tsm_choose(const PsTsm *t, const PsTsmSource *s, double centre, long long pre
      near-equal matches (a period apart in voiced speech, anything in
      noise or silence) the one nearest the map wins, so that the frames
      never settle for long away from where the map puts them. */
+  if (natural == ideal) {
+    /* the map's own position is the natural continuation: a perfect match
+       (likeness 1, the most there is) with nothing docked, which no other
+       lag can beat */
+    return natural;
+  }
   long long best = ideal;
   double best_score = similarity(s, natural, ideal, t->hop, t->coarse);
-  for (long long d = -tol; d <= tol; d += step) {
-    const double score = similarity(s, natural, ideal + d, t->hop, t->coarse) -
-                         PS_TSM_PULL * (double)(d < 0 ? -d : d) / (double)tol;
-    if (score > best_score) {
-      best_score = score;
-      best = ideal + d;
+  /* the coarse samples gathered once: those of the natural continuation,
+     and those every candidate lag reads (lag -tol + k step reads
+     cand[k..k + n_nat)) */
+  float nat[COARSE_MAX], cand[COARSE_MAX];
+  const size_t n_nat = (t->hop + (size_t)step - 1) / (size_t)step;
+  const size_t n_lags = (size_t)(2 * tol / step) + 1;
+  if (n_nat + n_lags <= COARSE_MAX) {
+    float aa = 0.0f;
+    for (size_t m = 0; m < n_nat; ++m) {
+      nat[m] = sample(s, natural + (long long)m * step);
+      aa += nat[m] * nat[m];
+    }
+    for (size_t m = 0; m < n_nat + n_lags - 1; ++m) {
+      cand[m] = sample(s, ideal - tol + (long long)m * step);
+    }
+    for (size_t k = 0; k < n_lags; ++k) {
+      const long long d = -tol + (long long)k * step;
+      float pab[8] = {0}, pbb[8] = {0};
+      const float *c = cand + k;
+      size_t m = 0;
+      for (; m + 8 <= n_nat; m += 8) {
+        for (int q = 0; q < 8; ++q) {
+          pab[q] += nat[m + q] * c[m + q];
+          pbb[q] += c[m + q] * c[m + q];
+        }
+      }
+      for (; m < n_nat; ++m) {
+        pab[0] += nat[m] * c[m];
+        pbb[0] += c[m] * c[m];
+      }
+      float ab = 0.0f, bb = 0.0f;
+      for (int q = 0; q < 8; ++q) {
+        ab += pab[q];
+        bb += pbb[q];
+      }
+      const double like = aa > 0.0f && bb > 0.0f ? (double)ab / sqrt((double)aa * (double)bb) : 0.0;
+      const double score = like - PS_TSM_PULL * (double)(d < 0 ? -d : d) / (double)tol;
+      if (score > best_score) {
+        best_score = score;
+        best = ideal + d;
+      }
+    }
+  } else {
+    for (long long d = -tol; d <= tol; d += step) {
+      const double score = similarity(s, natural, ideal + d, t->hop, t->coarse) -
+                           PS_TSM_PULL * (double)(d < 0 ? -d : d) / (double)tol;
+      if (score > best_score) {
+        best_score = score;
+        best = ideal + d;
+      }
     }
   }
   if (step > 1) {

@@ -290,7 +290,14 @@ audio_load_mono(const char *path, const char *command, size_t *n, double *rate)
   float *mono = (float *)calloc((size_t)in.info.frames, sizeof(float));
   float *buf = (float *)malloc((size_t)READ_FRAMES * (size_t)ch * sizeof(float));
   sf_count_t done = 0, got = 0;
-  while (mono && buf && (got = sf_readf_float(in.sf, buf, READ_FRAMES)) > 0) {
+  if (ch == 1 && mono) {
+    /* straight in, then anything not finite silenced */
+    done = sf_readf_float(in.sf, mono, in.info.frames);
+    for (sf_count_t i = 0; i < done; ++i) {
+      mono[i] = isfinite(mono[i]) ? mono[i] : 0.0f;
+    }
+  }
+  while (ch > 1 && mono && buf && (got = sf_readf_float(in.sf, buf, READ_FRAMES)) > 0) {
     for (sf_count_t i = 0; i < got && done + i < in.info.frames; ++i) {
       float s = 0.0f;
       for (int c = 0; c < ch; ++c) {

@@ -165,9 +165,10 @@ cmd_align(int argc, char **argv)
     out = (float *)calloc(n_guide, sizeof(float));
     out_times = (double *)calloc(f_guide, sizeof(double));
     in_times = (double *)calloc(f_guide, sizeof(double));
+    const bool same_rate = rate_guide == rate_take;
     if (!out || !out_times || !in_times || ps_tsm_init(&tsm, rate_guide) ||
-        ps_resample(take, n_take, rate_guide / rate_take, PS_RESAMPLE_BEST, &resampled,
-                    &have)) {
+        (!same_rate && ps_resample(take, n_take, rate_guide / rate_take, PS_RESAMPLE_BEST,
+                                   &resampled, &have))) {
       fprintf(stderr, "postsync align: out of memory, or cannot resample the take\n");
       goto done;
     }
@@ -176,7 +177,11 @@ cmd_align(int argc, char **argv)
       out_times[i] = (double)i * per_frame;
       in_times[i] = take_frame[i] * per_frame;
     }
-    if (ps_tsm_render(tsm, resampled, have, out_times, in_times, f_guide, out, n_guide) ||
+    if (same_rate) {
+      have = n_take;
+    }
+    if (ps_tsm_render(tsm, same_rate ? take : resampled, have, out_times, in_times, f_guide, out,
+                      n_guide) ||
         audio_save_mono(o.output, "align", out, n_guide, rate_guide)) {
       fprintf(stderr, "postsync align: cannot render the aligned take\n");
       goto done;
