@@ -15,6 +15,8 @@
 #                 none of them was looked at while the aligners were tuned,
 #                 on seeds 21-24 and 31-36)
 #   JOBS          pairs made at once (default: the number of CPUs)
+#   WIDE_SEEDS    seeds of the wider offline-only run (default 21-24, 31-36,
+#                 61-68, 71-78, 81-88: 170 more pairs; "" skips it)
 #
 # Figures: the absolute word-onset error (landing time - guide onset) of
 # every word the guide has, pooled over the seeds of a condition and over
@@ -390,6 +392,46 @@ printf '  %s\n' "$("$check" --take "$work/long.take.wav" --out "$work/long.take.
   --words "$work/long.csv" --label unaligned --search-ms "$unaligned_ms")"
 printf '  %s\n' "$("$check" --take "$work/long.take.wav" --out "$work/long.offline.wav" \
   --words "$work/long.csv" --label offline)"
+
+# --- the offline tool on more pairs -------------------------------------------
+
+wide_seeds=${WIDE_SEEDS-21 22 23 24 31 32 33 34 35 36 61 62 63 64 65 66 67 68 71 72 73 74 75 76 77 78 81 82 83 84 85 86 87 88}
+# CONDITION SEED: one pair made, aligned offline and scored.
+wide_case() {
+  base=$work/wide/$1-$2
+  # shellcheck disable=SC2046 # the options are words
+  "$gen" --seed "$2" $(options "$1") --guide "$base.guide.wav" --take "$base.take.wav" \
+    --words "$base.csv" > /dev/null
+  at_rate "$base.take.wav" "$(soxi -V1 -r "$base.guide.wav")"
+  "$tool" align -q --guide "$base.guide.wav" --take "$base.take.wav" -o "$base.offline.wav"
+  "$check" --take "$base.take.rate.wav" --out "$base.offline.wav" --words "$base.csv" \
+    --label "$1-$2" --append "$work/wide/scores-$1-$2.txt" -v > "$base.log"
+}
+if [ -n "$wide_seeds" ]; then
+  mkdir -p "$work/wide"
+  rm -f "$work/wide/"*
+  wide_start=$(date +%s)
+  for cond in $conditions; do
+    for seed in $wide_seeds; do
+      spawn wide_case "$cond" "$seed"
+    done
+  done
+  wait
+  cat "$work/wide/"scores-*.txt > "$work/wide/all.txt"
+  echo
+  echo "postsync align on $(ls "$work/wide/"*.csv | wc -l) more pairs (the same five conditions," \
+    "$(echo "$wide_seeds" | wc -w) more seeds; $(($(date +%s) - wide_start)) s):"
+  printf '  %s\n' "$(pooled "$work/wide/all.txt" "offline")"
+  echo "  against the goals: $(goals "$work/wide/all.txt" 4 12 45)"
+  for log in "$work/wide/"*.log; do
+    name=${log##*/}
+    awk -v name="${name%.log}" '
+      /^  word / { w = $0; sub(/: guide.*/, "", w); sub(/^ +/, "", w) }
+      / error / { e = $0; sub(/.* error /, "", e); sub(/ ms.*/, "", e); e += 0; a = e < 0 ? -e : e
+        if (a > 45) printf "  past 45 ms: %s %s: %+.1f ms\n", name, w, e }
+      /^  word .*not found/ { printf "  not found: %s %s\n", name, w }' "$log"
+  done
+fi
 
 # --- speed -------------------------------------------------------------------
 

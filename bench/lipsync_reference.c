@@ -62,7 +62,7 @@ main(int argc, char **argv)
     st = PS_ERR_NOMEM;
   }
   if (!st) {
-    st = ps_align_dtw(fg, ng, ft, nt, 2 * PS_ALIGN_FRAME_RATE, NULL, take_frame, NULL);
+    st = ps_align_dtw(fg, ng, ft, nt, 2 * PS_ALIGN_FRAME_RATE, NULL, NULL, take_frame, NULL);
   }
   PsTsm *tsm = NULL;
   if (!st) {

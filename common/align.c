@@ -427,7 +427,8 @@ mel_job(void *arg)
 int
 ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, const float *take,
                        size_t n_take, double rate_take, float **f_guide, size_t *frames_guide,
-                       float **f_take, size_t *frames_take, unsigned char **take_silent)
+                       float **f_take, size_t *frames_take, unsigned char **take_silent,
+                       unsigned char **guide_silent)
 {
   if (!f_guide || !frames_guide || !f_take || !frames_take) {
     return PS_ERR_ARG;
@@ -435,6 +436,9 @@ ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, co
   *f_guide = *f_take = NULL;
   if (take_silent) {
     *take_silent = NULL;
+  }
+  if (guide_silent) {
+    *guide_silent = NULL;
   }
   *frames_guide = *frames_take = 0;
   double *mg = NULL, *mt = NULL;
@@ -470,6 +474,9 @@ ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, co
     if (take_silent && !(*take_silent = silences(mt, ct, ft))) {
       st = PS_ERR_NOMEM;
     }
+    if (!st && guide_silent && !(*guide_silent = silences(mg, cg, fg))) {
+      st = PS_ERR_NOMEM;
+    }
   }
   if (!st) {
     st = features_from(mg, cg, fg, f_guide);
@@ -487,6 +494,10 @@ ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide, co
       free(*take_silent);
       *take_silent = NULL;
     }
+    if (guide_silent) {
+      free(*guide_silent);
+      *guide_silent = NULL;
+    }
     return st;
   }
   *frames_guide = cg;
@@ -502,7 +513,8 @@ enum { FROM_DIAGONAL, FROM_GUIDE2, FROM_TAKE2, FROM_TAKE, FROM_GUIDE, FROM_START
    the distances of the last three and two rows. */
 static int
 warp(const float *g, size_t n, const float *tk, size_t m, const long long *first, size_t width,
-     const unsigned char *take_silent, double *take_frame, double *cost)
+     const unsigned char *take_silent, const unsigned char *guide_silent, double *take_frame,
+     double *cost)
 {
   float *D = (float *)malloc(3 * width * sizeof(float));
   float *dist = (float *)malloc(2 * width * sizeof(float));
@@ -551,17 +563,23 @@ warp(const float *g, size_t n, const float *tk, size_t m, const long long *first
   } while (0)
       TRY(i >= 1 && IN(i - 1, j - 1), SUM(i - 1, j - 1) + 2.0f * d, FROM_DIAGONAL);
       TRY(i >= 2 && IN(i - 2, j - 1) && IN(i - 1, j),
-          SUM(i - 2, j - 1) + 2.0f * DIST(i - 1, j) + d, FROM_GUIDE2);
+          SUM(i - 2, j - 1) + 2.0f * DIST(i - 1, j) + d + (float)PS_ALIGN_SLOPE_STEP, FROM_GUIDE2);
       TRY(i >= 1 && IN(i - 1, j - 2) && IN(i, j - 1),
-          SUM(i - 1, j - 2) + 2.0f * DIST(i, j - 1) + d, FROM_TAKE2);
+          SUM(i - 1, j - 2) + 2.0f * DIST(i, j - 1) + d + (float)PS_ALIGN_SLOPE_STEP, FROM_TAKE2);
       /* silence of the take may be skipped or held without limit: a pause
          shortened or lengthened, or words of one track only let through;
          at a price per frame (PS_ALIGN_SILENCE_STEP) so that the diagonal
          stays the way through silences the tracks share */
       if (take_silent && take_silent[j]) {
-        const float silent = d + (float)PS_ALIGN_SILENCE_STEP;
+        /* a pause of both: lengthened or shortened for less */
+        const bool both = guide_silent && guide_silent[i];
+        const float silent =
+          d + (float)(both ? PS_ALIGN_PAUSE_STEP : PS_ALIGN_SILENCE_STEP);
         TRY(IN(i, j - 1), SUM(i, j - 1) + silent, FROM_TAKE);
         TRY(i >= 1 && IN(i - 1, j), SUM(i - 1, j) + silent, FROM_GUIDE);
+      } else if (guide_silent && guide_silent[i]) {
+        /* sound of the take alone in a pause of the guide: passed over */
+        TRY(IN(i, j - 1), SUM(i, j - 1) + d + (float)PS_ALIGN_INSERT_STEP, FROM_TAKE);
       }
 #undef TRY
       SUM(i, j) = best;
@@ -640,7 +658,8 @@ warp(const float *g, size_t n, const float *tk, size_t m, const long long *first
 
 int
 ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
-             const unsigned char *take_silent, double *take_frame, double *cost)
+             const unsigned char *take_silent, const unsigned char *guide_silent,
+             double *take_frame, double *cost)
 {
   if (!g || !tk || !take_frame || n < 2 || m < 2 || n > 2 * m || m > 2 * n) {
     return PS_ERR_ARG;
@@ -657,7 +676,7 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
     for (size_t i = 0; i < n; ++i) {
       first[i] = llround((double)i * (double)(m - 1) / (double)(n - 1)) - (long long)w;
     }
-    st = warp(g, n, tk, m, first, 2 * w + 1, take_silent, take_frame, cost);
+    st = warp(g, n, tk, m, first, 2 * w + 1, take_silent, guide_silent, take_frame, cost);
     free(first);
     return st;
   }
@@ -666,9 +685,10 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
   float *gc = (float *)calloc(nc * PS_ALIGN_DIMS, sizeof(float));
   float *tc = (float *)calloc(mc * PS_ALIGN_DIMS, sizeof(float));
   unsigned char *sc = take_silent ? (unsigned char *)malloc(mc) : NULL;
+  unsigned char *gsc = guide_silent ? (unsigned char *)malloc(nc) : NULL;
   long long *firstc = (long long *)malloc(nc * sizeof(long long));
   double *mapc = (double *)malloc(nc * sizeof(double));
-  if (!gc || !tc || (take_silent && !sc) || !firstc || !mapc) {
+  if (!gc || !tc || (take_silent && !sc) || (guide_silent && !gsc) || !firstc || !mapc) {
     st = PS_ERR_NOMEM;
   }
   const float *src[2] = {g, tk};
@@ -693,11 +713,17 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
       sc[c] = sc[c] && take_silent[f];
     }
   }
+  for (size_t c = 0; gsc && c < nc; ++c) {
+    gsc[c] = 1;
+    for (size_t f = c * COARSE; f < (c + 1) * COARSE && f < n; ++f) {
+      gsc[c] = gsc[c] && guide_silent[f];
+    }
+  }
   if (!st) {
     for (size_t i = 0; i < nc; ++i) {
       firstc[i] = llround((double)i * (double)(mc - 1) / (double)(nc - 1)) - (long long)wc;
     }
-    st = warp(gc, nc, tc, mc, firstc, 2 * wc + 1, sc, mapc, NULL);
+    st = warp(gc, nc, tc, mc, firstc, 2 * wc + 1, sc, gsc, mapc, NULL);
   }
   if (!st) {
     for (size_t i = 0; i < n; ++i) {
@@ -715,11 +741,12 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
     const long long last = (long long)m - 1 - (long long)(2 * FINE);
     first[n - 1] = first[n - 1] < last ? last : first[n - 1];
     first[n - 1] = first[n - 1] > (long long)m - 1 ? (long long)m - 1 : first[n - 1];
-    st = warp(g, n, tk, m, first, 2 * FINE + 1, take_silent, take_frame, cost);
+    st = warp(g, n, tk, m, first, 2 * FINE + 1, take_silent, guide_silent, take_frame, cost);
   }
   free(gc);
   free(tc);
   free(sc);
+  free(gsc);
   free(firstc);
   free(mapc);
   free(first);

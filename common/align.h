@@ -32,10 +32,21 @@
 #define PS_ALIGN_FRAME_RATE 200
 #define PS_ALIGN_DIMS 32 /* c1..c12, their change, 8 x the level's rise (a multiple of 8) */
 #define PS_ALIGN_MELS 26
-/* What a step through the take's silence alone costs, over its distance
-   (distances are RMS over unit-variance dimensions: about 0.3 between two
-   recordings of the same sound, 1.4 between unrelated ones). */
+/* The global warping's prices, over the distances of the frames a move
+   passes (distances are RMS over unit-variance dimensions: about 0.3
+   between two recordings of the same sound, 1.4 between unrelated ones).
+   A step through the take's silence alone (skipped or held): */
 #define PS_ALIGN_SILENCE_STEP 1.0
+/* ... through a pause of both tracks, lengthened or shortened (rhythm
+   differences belong in the pauses): */
+#define PS_ALIGN_PAUSE_STEP 0.5
+/* ... a take frame passed over while the guide is in a pause (a filler or
+   breath of the take alone): */
+#define PS_ALIGN_INSERT_STEP 1.0
+/* ... a move at slope 2 or 1/2 (a stretch of speech): so that a word of
+   the take alone is passed over in a pause rather than the words around
+   it stretched over it. */
+#define PS_ALIGN_SLOPE_STEP 1.0
 #define PS_ALIGN_CEPS 12
 
 /* One frame's analysis at a track's own rate, shared with the streaming
@@ -87,11 +98,12 @@ int ps_align_features(const float *x, size_t n, double rate, float **features, s
    from their first milliseconds and the noisier track's only once they
    rise above its noise: the map would come out late by 5-15 ms.
    take_silent (may be NULL): *take_silent[frames_take], 1 for the take's
-   frames under 6 dB over its floor (the caller frees it). */
+   frames under 6 dB over its floor (the caller frees it); guide_silent
+   (may be NULL) the same for the guide's frames. */
 int ps_align_features_pair(const float *guide, size_t n_guide, double rate_guide,
                            const float *take, size_t n_take, double rate_take, float **f_guide,
                            size_t *frames_guide, float **f_take, size_t *frames_take,
-                           unsigned char **take_silent);
+                           unsigned char **take_silent, unsigned char **guide_silent);
 
 /* That floor rule, band by band, from each track's noise and speech level
    (powers): floor_a[b] and floor_b[b] (shared with the streaming aligner). */
@@ -104,11 +116,15 @@ void ps_align_joint_floors(const double *noise_a, const double *level_a, const d
    path may go.  take_silent (may be NULL): the take's silent frames, which
    the path may skip or hold at any slope (a pause shortened or lengthened;
    a word of one track only let through instead of pulling its neighbours).
-   Allocates scratch; returns PS_ERR_ARG when the files' lengths are more
+   guide_silent (may be NULL): the guide's silent frames, where the path
+   may hold the guide while it passes over the take at a price per frame
+   (PS_ALIGN_INSERT_STEP): a word or breath the take has in a pause the
+   guide keeps shorter is passed over there, not squeezed into the words
+   after it.  Allocates scratch; returns PS_ERR_ARG when the files' lengths are more
    than 2:1 apart.  cost: the mean distance along the path (lower is a
    better match), may be NULL. */
 int ps_align_dtw(const float *guide, size_t n_guide, const float *take, size_t n_take,
-                 size_t max_shift_frames, const unsigned char *take_silent, double *take_frame,
-                 double *cost);
+                 size_t max_shift_frames, const unsigned char *take_silent,
+                 const unsigned char *guide_silent, double *take_frame, double *cost);
 
 #endif

@@ -4,6 +4,7 @@
 #include "ps_status.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct PsTsm {
   size_t tolerance;
   size_t coarse; /* lag and sample step of the coarse search */
   float *window;
+  float *head; /* a render's second half's first half frame (see ps_tsm_render) */
 };
 
 int
@@ -45,7 +47,8 @@ ps_tsm_init(PsTsm **out, double rate)
   t->coarse = (size_t)lround(rate / 6000.0);
   t->coarse = t->coarse ? t->coarse : 1;
   t->window = (float *)calloc(t->frame, sizeof(float));
-  if (!t->window) {
+  t->head = (float *)calloc(t->hop, sizeof(float));
+  if (!t->window || !t->head) {
     ps_tsm_free(&t);
     return PS_ERR_NOMEM;
   }
@@ -65,6 +68,7 @@ ps_tsm_free(PsTsm **pt)
     return;
   }
   free((*pt)->window);
+  free((*pt)->head);
   free(*pt);
   *pt = NULL;
 }
@@ -291,6 +295,93 @@ ps_tsm_add(const PsTsm *t, const PsTsmSource *s, long long start, float *out, si
   }
 }
 
+/* Frames [k0, k1) of a render; the first frame's first half (output
+   [k0 hop - hop, k0 hop)) into head[0..hop) when head is given, the rest
+   into out, whose part [k0 hop - hop or k0 hop, k1 hop) it zeroes first. */
+typedef struct {
+  const PsTsm *t;
+  const PsTsmSource *src;
+  const double *out_times, *in_times;
+  size_t n_anchors;
+  float *out;
+  long long n_out;
+  long long k0, k1;
+  float *head;
+} RenderJob;
+
+static void *
+render_frames(void *arg)
+{
+  const RenderJob *j = (const RenderJob *)arg;
+  const long long hop = (long long)j->t->hop;
+  const long long from = j->head ? j->k0 * hop : (j->k0 - 1) * hop;
+  long long to = (j->k1 - 1) * hop + hop;
+  to = to < j->n_out ? to : j->n_out;
+  for (long long i = from < 0 ? 0 : from; i < to; ++i) {
+    j->out[i] = 0.0f;
+  }
+  long long previous = 0;
+  for (long long k = j->k0; k < j->k1; ++k) {
+    /* the frame covers output [k hop - hop, k hop + hop) */
+    const double centre = ps_tsm_map(j->out_times, j->in_times, j->n_anchors, (double)(k * hop));
+    previous = ps_tsm_choose(j->t, j->src, centre, previous, k > j->k0);
+    if (k == j->k0 && j->head) {
+      for (long long q = 0; q < hop; ++q) {
+        j->head[q] = j->t->window[q] * sample(j->src, previous + q);
+      }
+      ps_tsm_add(j->t, j->src, previous, j->out, SIZE_MAX, k * hop - hop, k * hop, j->n_out);
+    } else {
+      ps_tsm_add(j->t, j->src, previous, j->out, SIZE_MAX, k * hop - hop, 0, j->n_out);
+    }
+  }
+  return NULL;
+}
+
+/* Where a long render may be cut in two: the frame near the middle whose
+   input is quietest, when it lies 40 dB under the input's mean (a pause);
+   0 when there is none.  Restarting the search there changes nothing
+   audible. */
+static long long
+quiet_cut(const PsTsm *t, const float *in, size_t n_in, const double *out_times,
+          const double *in_times, size_t n_anchors, long long frames)
+{
+  const long long hop = (long long)t->hop, len = 2 * hop;
+  if (frames < 1000 || n_in < (size_t)len) {
+    return 0; /* under 10 s: not worth a thread */
+  }
+  double mean = 0.0;
+  for (size_t i = 0; i < n_in; ++i) {
+    mean += (double)in[i] * (double)in[i];
+  }
+  mean *= (double)len / (double)n_in;
+  long long best = 0;
+  double best_e = HUGE_VAL;
+  for (long long k = frames / 2 - frames / 8; k <= frames / 2 + frames / 8; ++k) {
+    const long long at =
+      (long long)llround(ps_tsm_map(out_times, in_times, n_anchors, (double)(k * hop))) - hop;
+    double e = 0.0;
+    const long long tol = (long long)t->tolerance;
+    for (long long q = at - tol; q < at + len + tol; ++q) {
+      const float v = q >= 0 && q < (long long)n_in ? in[q] : 0.0f;
+      e += (double)v * (double)v;
+    }
+    if (e < best_e) {
+      best_e = e;
+      best = k;
+    }
+  }
+  return best_e <= 1e-4 * mean ? best : 0;
+}
+
+size_t
+ps_tsm_render_cut(const PsTsm *t, const float *in, size_t n_in, const double *out_times,
+                  const double *in_times, size_t n_anchors, size_t n_out)
+{
+  const long long hop = (long long)t->hop;
+  const long long frames = ((long long)n_out + hop - 1) / hop + 1;
+  return (size_t)(quiet_cut(t, in, n_in, out_times, in_times, n_anchors, frames) * hop);
+}
+
 int
 ps_tsm_render(PsTsm *t, const float *in, size_t n_in, const double *out_times,
               const double *in_times, size_t n_anchors, float *out, size_t n_out)
@@ -303,17 +394,37 @@ ps_tsm_render(PsTsm *t, const float *in, size_t n_in, const double *out_times,
       return PS_ERR_ARG;
     }
   }
-  for (size_t i = 0; i < n_out; ++i) {
-    out[i] = 0.0f;
-  }
   const PsTsmSource src = {in, SIZE_MAX, 0, (long long)n_in};
   const long long hop = (long long)t->hop;
-  long long previous = 0;
-  for (long long k = 0; (k - 1) * hop < (long long)n_out; ++k) {
-    /* the frame covers output [k hop - hop, k hop + hop) */
-    const double centre = ps_tsm_map(out_times, in_times, n_anchors, (double)(k * hop));
-    previous = ps_tsm_choose(t, &src, centre, previous, k > 0);
-    ps_tsm_add(t, &src, previous, out, SIZE_MAX, k * hop - hop, 0, (long long)n_out);
+  /* frames k while (k - 1) hop < n_out */
+  const long long frames = ((long long)n_out + hop - 1) / hop + 1;
+  const long long cut = quiet_cut(t, in, n_in, out_times, in_times, n_anchors, frames);
+  float *head = t->head;
+  RenderJob first = {t, &src, out_times, in_times, n_anchors, out, (long long)n_out, 0, frames, NULL};
+  if (!cut) {
+    render_frames(&first);
+    return PS_OK;
+  }
+  /* two halves on two threads (or one after the other: the same result),
+     the second starting afresh in a pause */
+  first.k1 = cut;
+  RenderJob second = first;
+  second.k0 = cut;
+  second.k1 = frames;
+  second.head = head;
+  pthread_t thread;
+  const bool threaded = pthread_create(&thread, NULL, render_frames, &second) == 0;
+  render_frames(&first);
+  if (threaded) {
+    pthread_join(thread, NULL);
+  } else {
+    render_frames(&second);
+  }
+  for (long long q = 0; q < hop; ++q) {
+    const long long o = cut * hop - hop + q;
+    if (o >= 0 && o < (long long)n_out) {
+      out[o] += head[q];
+    }
   }
   return PS_OK;
 }

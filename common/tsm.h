@@ -69,8 +69,16 @@ void ps_tsm_add(const PsTsm *tsm, const PsTsmSource *in, long long start, float 
 /* out[0..n_out) = in[0..n_in) warped by the map (anchors out_times[i] ->
    in_times[i], i < n_anchors; none: the identity).  Input outside
    [0, n_in) reads as silence.  Returns PS_ERR_ARG for anchors that do
-   not increase in both times.  No allocation. */
+   not increase in both times.  No allocation.  A render over 10 s whose
+   input has a pause near its middle (40 dB under the input's mean) is cut
+   there in two halves, rendered at once on two threads when a thread can
+   be had (one after the other otherwise: the same samples); the second
+   half's search starts afresh in the pause. */
 int ps_tsm_render(PsTsm *tsm, const float *in, size_t n_in, const double *out_times,
                   const double *in_times, size_t n_anchors, float *out, size_t n_out);
+
+/* Where such a render is cut, output sample (0: it is not). */
+size_t ps_tsm_render_cut(const PsTsm *tsm, const float *in, size_t n_in, const double *out_times,
+                         const double *in_times, size_t n_anchors, size_t n_out);
 
 #endif

@@ -129,7 +129,7 @@ cmd_align(int argc, char **argv)
   double rate_guide = 0.0, rate_take = 0.0, cost = 0.0;
   float *guide = NULL, *take = NULL, *fg = NULL, *ft = NULL, *resampled = NULL, *out = NULL;
   double *take_frame = NULL, *out_times = NULL, *in_times = NULL;
-  unsigned char *silent = NULL;
+  unsigned char *silent = NULL, *guide_silent = NULL;
   PsTsm *tsm = NULL;
   guide = audio_load_mono(o.guide, "align", &n_guide, &rate_guide);
   take = guide ? audio_load_mono(o.take, "align", &n_take, &rate_take) : NULL;
@@ -137,7 +137,7 @@ cmd_align(int argc, char **argv)
     goto done;
   }
   if (ps_align_features_pair(guide, n_guide, rate_guide, take, n_take, rate_take, &fg, &f_guide,
-                             &ft, &f_take, &silent)) {
+                             &ft, &f_take, &silent, &guide_silent)) {
     fprintf(stderr, "postsync align: cannot analyse the files\n");
     goto done;
   }
@@ -147,7 +147,8 @@ cmd_align(int argc, char **argv)
     goto done;
   }
   const size_t shift = (size_t)lround(o.max_shift_ms * PS_ALIGN_FRAME_RATE / 1000.0);
-  const int st = ps_align_dtw(fg, f_guide, ft, f_take, shift, silent, take_frame, &cost);
+  const int st = ps_align_dtw(fg, f_guide, ft, f_take, shift, silent, guide_silent, take_frame,
+                               &cost);
   if (st) {
     fprintf(stderr, "postsync align: the take (%.1f s) and the guide (%.1f s) cannot be "
                     "aligned: %s\n",
@@ -213,5 +214,6 @@ done:
   free(in_times);
   ps_tsm_free(&tsm);
   free(silent);
+  free(guide_silent);
   return status;
 }

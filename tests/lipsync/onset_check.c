@@ -496,6 +496,13 @@ refine(const Signals *sig, size_t start, size_t len, size_t lo, size_t hi, size_
 
 /* Where take[start..start+len) lies best in the output, its first sample
    in [lo, hi]. */
+/* How much a candidate looks like the word's start, all told. */
+static double
+evidence(const Landing *l)
+{
+  return l->spectra_ncc + l->waveform_ncc + l->longer_ncc;
+}
+
 static Landing
 find(const Signals *sig, size_t start, size_t len, size_t lo, size_t hi)
 {
@@ -572,19 +579,44 @@ find(const Signals *sig, size_t start, size_t len, size_t lo, size_t hi)
   if (start + longer > sig->take->n) {
     longer = sig->take->n - start;
   }
+  size_t n_close = 0, n_by_waveform = 0;
   for (size_t c = 0; c < n_top && top[c].spectra_ncc >= top[0].spectra_ncc - close_ncc; ++c) {
     size_t at = top[c].at;
     top[c].waveform_ncc = refine(sig, start, len, lo, hi, reach, &at);
     top[c].by_waveform = top[c].waveform_ncc >= waveform_kept;
     if (top[c].by_waveform) {
       top[c].at = at;
-    } else if (longer > len) {
+      ++n_by_waveform;
+    }
+    n_close = c + 1;
+  }
+  if (n_by_waveform > 1 && longer > len) {
+    /* The snippet's waveform came through at two places: a sound the word
+       has twice (the t of "twenty" and its second t), or two words that
+       start alike.  All three correlations together (spectra, waveform,
+       twice the snippet's waveform) tell which is the word's start: seen
+       on 200 pairs against the warp map, each alone picked the wrong one
+       somewhere.  The snippet still times it. */
+    Landing pick = l;
+    for (size_t c = 0; c < n_close; ++c) {
+      if (top[c].by_waveform) {
+        size_t at = top[c].at;
+        top[c].longer_ncc = refine(sig, start, longer, lo, hi, 3 * reach, &at);
+        if (!pick.by_waveform || evidence(&top[c]) > evidence(&pick)) {
+          pick = top[c];
+        }
+      }
+    }
+    return pick;
+  }
+  for (size_t c = 0; c < n_close; ++c) {
+    size_t at = top[c].at;
+    if (!top[c].by_waveform && longer > len) {
       /* A noise-like start (k, t, h) may be gone while the vowel after
          it came through: twice the snippet tells which peak is the word,
          but does not time it, since WSOLA may have stretched the start
          (the spectra of such a start were seen 15 ms from where its vowel
          went, hence the wider reach too). */
-      at = top[c].at;
       top[c].longer_ncc = refine(sig, start, longer, lo, hi, 3 * reach, &at);
     }
     const double confirmed = top[c].by_waveform ? top[c].waveform_ncc : top[c].longer_ncc;

@@ -25,6 +25,112 @@ uniform(void)
   return syllables_uniform(&state);
 }
 
+/* A "word": n frames of features, each dimension a slow random walk (a
+   word's spectrum changes from frame to frame, not at random), at unit
+   scale.  A pause: small noise around one fixed frame. */
+static void
+fill_word(float *f, size_t n)
+{
+  for (int d = 0; d < PS_ALIGN_DIMS; ++d) {
+    double v = 2.0 * uniform() - 1.0;
+    for (size_t i = 0; i < n; ++i) {
+      v = 0.9 * v + 0.45 * (2.0 * uniform() - 1.0);
+      f[i * PS_ALIGN_DIMS + (size_t)d] = (float)(1.5 * v);
+    }
+  }
+}
+
+static void
+fill_pause(float *f, size_t n)
+{
+  for (size_t i = 0; i < n * PS_ALIGN_DIMS; ++i) {
+    f[i] = (float)(-1.0 + 0.1 * (uniform() - 0.5));
+  }
+}
+
+/* Guide: pause, A, a 50 ms pause, B, C, pause.  Take: the same words (A
+   and B each 10 % longer), but a filler X and 150 ms pauses around it
+   where the guide has its 50 ms pause.  Returns the worst error, ms, of
+   the map at the onsets of B and C; *filler_spread: guide frames the
+   filler took (the map's rise over the guide's pause). */
+static double
+take_only_word(int with_guide_pauses, double *filler_spread)
+{
+  enum { P0 = 40, A = 60, GP = 10, B = 70, C = 60, P1 = 40, TP = 30, X = 50 };
+  const size_t ng = P0 + A + GP + B + C + P1;
+  const size_t a_t = A * 11 / 10, b_t = B * 11 / 10;
+  const size_t nt = P0 + a_t + TP + X + TP + b_t + C + P1;
+  float *words = (float *)calloc((A + B + C + X) * PS_ALIGN_DIMS, sizeof(float));
+  float *g = (float *)calloc(ng * PS_ALIGN_DIMS, sizeof(float));
+  float *t = (float *)calloc(nt * PS_ALIGN_DIMS, sizeof(float));
+  unsigned char *gs = (unsigned char *)calloc(ng, 1), *ts = (unsigned char *)calloc(nt, 1);
+  double *map = (double *)calloc(ng, sizeof(double));
+  float *wa = words, *wb = wa + A * PS_ALIGN_DIMS, *wc = wb + B * PS_ALIGN_DIMS,
+        *wx = wc + C * PS_ALIGN_DIMS;
+  fill_word(wa, A);
+  fill_word(wb, B);
+  fill_word(wc, C);
+  fill_word(wx, X);
+  /* the guide */
+  size_t at = 0;
+  fill_pause(g, P0);
+  memset(gs, 1, P0);
+  at = P0;
+  memcpy(g + at * PS_ALIGN_DIMS, wa, A * PS_ALIGN_DIMS * sizeof(float));
+  at += A;
+  fill_pause(g + at * PS_ALIGN_DIMS, GP);
+  memset(gs + at, 1, GP);
+  at += GP;
+  const size_t g_b = at;
+  memcpy(g + at * PS_ALIGN_DIMS, wb, B * PS_ALIGN_DIMS * sizeof(float));
+  at += B;
+  const size_t g_c = at;
+  memcpy(g + at * PS_ALIGN_DIMS, wc, C * PS_ALIGN_DIMS * sizeof(float));
+  at += C;
+  fill_pause(g + at * PS_ALIGN_DIMS, P1);
+  memset(gs + at, 1, P1);
+  /* the take: A and B stretched by repeating every tenth frame */
+  at = 0;
+  fill_pause(t, P0);
+  memset(ts, 1, P0);
+  at = P0;
+  for (size_t i = 0; i < a_t; ++i, ++at) {
+    memcpy(t + at * PS_ALIGN_DIMS, wa + (i * A / a_t) * PS_ALIGN_DIMS, PS_ALIGN_DIMS * sizeof(float));
+  }
+  fill_pause(t + at * PS_ALIGN_DIMS, TP);
+  memset(ts + at, 1, TP);
+  at += TP;
+  memcpy(t + at * PS_ALIGN_DIMS, wx, X * PS_ALIGN_DIMS * sizeof(float));
+  at += X;
+  fill_pause(t + at * PS_ALIGN_DIMS, TP);
+  memset(ts + at, 1, TP);
+  at += TP;
+  const size_t t_b = at;
+  for (size_t i = 0; i < b_t; ++i, ++at) {
+    memcpy(t + at * PS_ALIGN_DIMS, wb + (i * B / b_t) * PS_ALIGN_DIMS, PS_ALIGN_DIMS * sizeof(float));
+  }
+  const size_t t_c = at;
+  memcpy(t + at * PS_ALIGN_DIMS, wc, C * PS_ALIGN_DIMS * sizeof(float));
+  at += C;
+  fill_pause(t + at * PS_ALIGN_DIMS, P1);
+  memset(ts + at, 1, P1);
+
+  double worst = HUGE_VAL;
+  if (ps_align_dtw(g, ng, t, nt, PS_ALIGN_FRAME_RATE / 2, ts, with_guide_pauses ? gs : NULL, map,
+                   NULL) == PS_OK) {
+    const double ms = 1000.0 / PS_ALIGN_FRAME_RATE;
+    worst = fmax(fabs(map[g_b] - (double)t_b), fabs(map[g_c] - (double)t_c)) * ms;
+    *filler_spread = map[g_b] - map[g_b - GP - 1];
+  }
+  free(words);
+  free(g);
+  free(t);
+  free(gs);
+  free(ts);
+  free(map);
+  return worst;
+}
+
 int
 main(void)
 {
@@ -65,7 +171,7 @@ main(void)
   double cost = 0.0;
   /* frames of the features; voiced[] is by 10 ms */
   const double per_frame = rate / PS_ALIGN_FRAME_RATE, ms_per_frame = 1000.0 / PS_ALIGN_FRAME_RATE;
-  CHECKV(ps_align_dtw(fg, ng, ft, nt, PS_ALIGN_FRAME_RATE, NULL, found, &cost) == PS_OK,
+  CHECKV(ps_align_dtw(fg, ng, ft, nt, PS_ALIGN_FRAME_RATE, NULL, NULL, found, &cost) == PS_OK,
          "aligned (cost %.3f)", cost);
   /* error on the syllables: where the warp sent each voiced guide frame */
   double worst = 0.0, sum = 0.0;
@@ -90,8 +196,20 @@ main(void)
   }
   CHECKV(shifted < 0.0, "the map only goes forward");
   const float *none = fg;
-  CHECKV(ps_align_dtw(none, 100, ft, 300, 50, NULL, found, NULL) == PS_ERR_ARG,
+  CHECKV(ps_align_dtw(none, 100, ft, 300, 50, NULL, NULL, found, NULL) == PS_ERR_ARG,
          "lengths 3:1 apart are refused");
+
+  /* a word of the take alone where the guide has a short pause: passed
+     over there, the words after it in place */
+  double spread = 0.0;
+  const double off = take_only_word(1, &spread);
+  CHECKV(off <= 10.0,
+         "a filler of the take alone in a 50 ms pause of the guide: the words after it within "
+         "%.1f ms (over the pause the map rises by %.0f take frames)",
+         off, spread);
+  double spread_blind = 0.0;
+  const double blind = take_only_word(0, &spread_blind);
+  CHECKV(blind > off, "without the guide's pauses the same words are %.1f ms off", blind);
   ps_tsm_free(&tsm);
   free(guide);
   free(voiced);

@@ -1,7 +1,8 @@
 /* WSOLA time-scale modification against known answers: the identity map
    gives the input back; stretched and squeezed from 0.5 to 2 a tone keeps
    its pitch and stays free of clicks; tone bursts land where a warp map
-   sends them; bad maps are refused. */
+   sends them; bad maps are refused; a long render cut in two in a pause
+   (two threads) is as clean as the rest. */
 #include "check.h"
 #include "ps_status.h"
 #include "tsm.h"
@@ -123,6 +124,63 @@ timing(PsTsm *t)
   free(y);
 }
 
+/* A render over 10 s is cut in two in a pause near its middle (two
+   threads): 220 Hz, a 0.6 s pause of -70 dBFS noise, 330 Hz, stretched by
+   1.1.  Both tones keep their pitch and stay free of clicks up to the
+   pause, the pause stays quiet, and two renders give the same samples. */
+static void
+long_render(PsTsm *t)
+{
+  const size_t n_in = (size_t)(20 * RATE), n_out = (size_t)(22 * RATE);
+  const size_t p0 = (size_t)(9.7 * RATE), p1 = (size_t)(10.3 * RATE);
+  float *x = (float *)malloc(n_in * sizeof(float));
+  float *y = (float *)malloc(n_out * sizeof(float));
+  float *z = (float *)malloc(n_out * sizeof(float));
+  unsigned long long state = 12345;
+  for (size_t i = 0; i < n_in; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const double noise = 0.0003 * ((double)(state >> 11) / 9007199254740992.0 - 0.5);
+    const double f = i < p0 ? 220.0 : 330.0;
+    x[i] = (float)(i >= p0 && i < p1 ? noise : 0.5 * sin(2.0 * PI * f * (double)i / RATE));
+  }
+  const double out_t[2] = {0.0, (double)n_out}, in_t[2] = {0.0, (double)n_in};
+  const size_t cut = ps_tsm_render_cut(t, x, n_in, out_t, in_t, 2, n_out);
+  CHECKV(cut > (size_t)(1.1 * (double)p0) && cut < (size_t)(1.1 * (double)p1),
+         "cut in two at %.2f s, in the pause (%.2f-%.2f s)", (double)cut / RATE, 1.1 * 9.7,
+         1.1 * 10.3);
+  CHECKF(ps_tsm_render(t, x, n_in, out_t, in_t, 2, y, n_out) == PS_OK, "render");
+  CHECKF(ps_tsm_render(t, x, n_in, out_t, in_t, 2, z, n_out) == PS_OK, "render again");
+  size_t same = 0;
+  for (size_t i = 0; i < n_out; ++i) {
+    same += y[i] == z[i];
+  }
+  CHECKV(same == n_out, "a long render gives the same samples twice (%zu of %zu)", same, n_out);
+  const double edge = 0.05 * RATE;
+  const size_t q0 = (size_t)(1.1 * (double)p0 - edge), q1 = (size_t)(1.1 * (double)p1 + edge);
+  static const double hz[2] = {220.0, 330.0};
+  const size_t from[2] = {(size_t)edge, q1}, to[2] = {q0, n_out - (size_t)edge};
+  for (int k = 0; k < 2; ++k) {
+    const double c = 2.0 * cos(2.0 * PI * hz[k] / RATE);
+    double worst = 0.0, peak = 0.0;
+    for (size_t i = from[k]; i < to[k]; ++i) {
+      worst = fmax(worst, fabs((double)y[i] - c * (double)y[i - 1] + (double)y[i - 2]));
+      peak = fmax(peak, fabs((double)y[i]));
+    }
+    const double f = frequency(y, from[k], to[k]);
+    CHECKV(fabs(f / hz[k] - 1.0) < 0.005 && worst < 0.05 * peak && peak > 0.45,
+           "20 s x 1.10, %s the pause: %.0f Hz stays %.2f Hz, worst residual %.4f of %.3f",
+           k ? "after" : "before", hz[k], f, worst / peak, peak);
+  }
+  double quiet = 0.0;
+  for (size_t i = q0 + 2 * (size_t)edge; i + 2 * (size_t)edge < q1; ++i) {
+    quiet = fmax(quiet, fabs((double)y[i]));
+  }
+  CHECKV(quiet < 0.001, "the pause stays quiet where it is cut (peak %.5f)", quiet);
+  free(x);
+  free(y);
+  free(z);
+}
+
 int
 main(void)
 {
@@ -131,6 +189,7 @@ main(void)
   identity(t);
   ratios(t);
   timing(t);
+  long_render(t);
   ps_tsm_free(&t);
   return check_summary("test_tsm");
 }
