@@ -151,27 +151,11 @@ similarity(const PsTsmSource *s, long long a, long long b, size_t len, size_t st
       bb += pbb[q];
     }
   } else if (inside) {
-    /* every step-th sample, in four partial sums (independent chains) */
     const float *x = s->data + ia, *y = s->data + ib;
-    float pab[4] = {0}, paa[4] = {0}, pbb[4] = {0};
-    size_t j = 0;
-    for (; j + 3 * step < len; j += 4 * step) {
-      for (size_t q = 0; q < 4; ++q) {
-        const float u = x[j + q * step], v = y[j + q * step];
-        pab[q] += u * v;
-        paa[q] += u * u;
-        pbb[q] += v * v;
-      }
-    }
-    for (; j < len; j += step) {
-      pab[0] += x[j] * y[j];
-      paa[0] += x[j] * x[j];
-      pbb[0] += y[j] * y[j];
-    }
-    for (int q = 0; q < 4; ++q) {
-      ab += pab[q];
-      aa += paa[q];
-      bb += pbb[q];
+    for (size_t j = 0; j < len; j += step) {
+      ab += x[j] * y[j];
+      aa += x[j] * x[j];
+      bb += y[j] * y[j];
     }
   } else {
     for (size_t j = 0; j < len; j += step) {

@@ -40,12 +40,28 @@ fill_word(float *f, size_t n)
   }
 }
 
-static void
-fill_pause(float *f, size_t n)
+/* A pause of n frames at frame `at` of f, marked silent; returns the
+   frame after it. */
+static size_t
+put_pause(float *f, unsigned char *silent, size_t at, size_t n)
 {
-  for (size_t i = 0; i < n * PS_ALIGN_DIMS; ++i) {
+  for (size_t i = at * PS_ALIGN_DIMS; i < (at + n) * PS_ALIGN_DIMS; ++i) {
     f[i] = (float)(-1.0 + 0.1 * (uniform() - 0.5));
   }
+  memset(silent + at, 1, n);
+  return at + n;
+}
+
+/* A word of n frames laid over m frames (some repeated when m > n) at
+   frame `at` of f; returns the frame after it. */
+static size_t
+put_word(float *f, size_t at, const float *word, size_t n, size_t m)
+{
+  for (size_t i = 0; i < m; ++i) {
+    memcpy(f + (at + i) * PS_ALIGN_DIMS, word + (i * n / m) * PS_ALIGN_DIMS,
+           PS_ALIGN_DIMS * sizeof(float));
+  }
+  return at + m;
 }
 
 /* Guide: pause, A, a 50 ms pause, B, C, pause.  Take: the same words (A
@@ -73,47 +89,25 @@ take_only_word(int with_guide_pauses, double *filler_spread)
   fill_word(wx, X);
   /* the guide */
   size_t at = 0;
-  fill_pause(g, P0);
-  memset(gs, 1, P0);
-  at = P0;
-  memcpy(g + at * PS_ALIGN_DIMS, wa, A * PS_ALIGN_DIMS * sizeof(float));
-  at += A;
-  fill_pause(g + at * PS_ALIGN_DIMS, GP);
-  memset(gs + at, 1, GP);
-  at += GP;
+  at = put_pause(g, gs, at, P0);
+  at = put_word(g, at, wa, A, A);
+  at = put_pause(g, gs, at, GP);
   const size_t g_b = at;
-  memcpy(g + at * PS_ALIGN_DIMS, wb, B * PS_ALIGN_DIMS * sizeof(float));
-  at += B;
+  at = put_word(g, at, wb, B, B);
   const size_t g_c = at;
-  memcpy(g + at * PS_ALIGN_DIMS, wc, C * PS_ALIGN_DIMS * sizeof(float));
-  at += C;
-  fill_pause(g + at * PS_ALIGN_DIMS, P1);
-  memset(gs + at, 1, P1);
-  /* the take: A and B stretched by repeating every tenth frame */
-  at = 0;
-  fill_pause(t, P0);
-  memset(ts, 1, P0);
-  at = P0;
-  for (size_t i = 0; i < a_t; ++i, ++at) {
-    memcpy(t + at * PS_ALIGN_DIMS, wa + (i * A / a_t) * PS_ALIGN_DIMS, PS_ALIGN_DIMS * sizeof(float));
-  }
-  fill_pause(t + at * PS_ALIGN_DIMS, TP);
-  memset(ts + at, 1, TP);
-  at += TP;
-  memcpy(t + at * PS_ALIGN_DIMS, wx, X * PS_ALIGN_DIMS * sizeof(float));
-  at += X;
-  fill_pause(t + at * PS_ALIGN_DIMS, TP);
-  memset(ts + at, 1, TP);
-  at += TP;
+  at = put_word(g, at, wc, C, C);
+  put_pause(g, gs, at, P1);
+  /* the take */
+  at = put_pause(t, ts, 0, P0);
+  at = put_word(t, at, wa, A, a_t);
+  at = put_pause(t, ts, at, TP);
+  at = put_word(t, at, wx, X, X);
+  at = put_pause(t, ts, at, TP);
   const size_t t_b = at;
-  for (size_t i = 0; i < b_t; ++i, ++at) {
-    memcpy(t + at * PS_ALIGN_DIMS, wb + (i * B / b_t) * PS_ALIGN_DIMS, PS_ALIGN_DIMS * sizeof(float));
-  }
+  at = put_word(t, at, wb, B, b_t);
   const size_t t_c = at;
-  memcpy(t + at * PS_ALIGN_DIMS, wc, C * PS_ALIGN_DIMS * sizeof(float));
-  at += C;
-  fill_pause(t + at * PS_ALIGN_DIMS, P1);
-  memset(ts + at, 1, P1);
+  at = put_word(t, at, wc, C, C);
+  put_pause(t, ts, at, P1);
 
   double worst = HUGE_VAL;
   if (ps_align_dtw(g, ng, t, nt, PS_ALIGN_FRAME_RATE / 2, ts, with_guide_pauses ? gs : NULL, map,
