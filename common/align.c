@@ -16,6 +16,7 @@
 #define ONSET_DELTA (PS_ALIGN_FRAME_RATE / 100) /* and for the level's rise: 10 ms */
 #define SMOOTH (3 * PS_ALIGN_FRAME_RATE / 200)  /* the map's smoothing, frames each side */
 #define COARSE 4 /* frames per frame of the first, coarse warping */
+#define JUMP 3.0 /* take frames per guide frame past which the map jumps */
 #define FINE (PS_ALIGN_FRAME_RATE * 3 / 20) /* the second's band around its path: 150 ms */
 
 static double
@@ -626,10 +627,19 @@ warp(const float *g, size_t n, const float *tk, size_t m, const long long *first
     for (size_t k = 0; k < n; ++k) {
       take_frame[k] = hits[k] > 0.0 ? sum[k] / hits[k] : (k ? take_frame[k - 1] : 0.0);
     }
-    /* smoothed over +-15 ms, then strictly increasing */
+    /* smoothed over +-15 ms, but not across a jump (a stretch of the take
+       passed over: more than JUMP take frames between two guide frames,
+       past any slope speech takes), which it would blur into the word at
+       its edge; then strictly increasing */
     double *smooth = sum; /* reuse */
     for (size_t k = 0; k < n; ++k) {
-      const size_t lo = k >= SMOOTH ? k - SMOOTH : 0, hi = k + SMOOTH < n ? k + SMOOTH : n - 1;
+      size_t lo = k, hi = k;
+      while (lo > 0 && k - lo < SMOOTH && take_frame[lo] - take_frame[lo - 1] <= JUMP) {
+        --lo;
+      }
+      while (hi + 1 < n && hi - k < SMOOTH && take_frame[hi + 1] - take_frame[hi] <= JUMP) {
+        ++hi;
+      }
       double acc = 0.0;
       for (size_t q = lo; q <= hi; ++q) {
         acc += take_frame[q];

@@ -70,7 +70,8 @@ static const char usage[] =
   "                      50..5000 (600); a word further off is mistaken for\n"
   "                      something else: widen it to score an unaligned take\n"
   "  --min-ncc X         a word whose spectra correlate under X, and whose\n"
-  "                      waveform under 0.5, is 'not found', 0..1 (0.5): silence\n"
+  "                      waveform under 0.5 (the snippet's and twice the\n"
+  "                      snippet's), is 'not found', 0..1 (0.5): silence\n"
   "                      or noise where a word should be; another word is no\n"
   "                      'not found' but a large error\n"
   "  --append FILE       append each word's absolute error, ms, one a line\n"
@@ -826,7 +827,10 @@ measure(const Options *o)
     const size_t hi = guide + reach < out.n - len ? guide + reach : out.n - len;
     const Landing l = lo <= hi ? find(&sig, start, len, lo, hi) : (Landing){0, 0.0, 0.0, 0.0, 0};
     const double error = ((double)l.at - (double)guide) / rate * 1000.0;
-    const int found = l.by_waveform || l.spectra_ncc >= o->min_ncc;
+    /* there: its waveform (of the snippet, or of twice it) or its spectra
+       came through */
+    const int found =
+      l.by_waveform || l.longer_ncc >= waveform_kept || l.spectra_ncc >= o->min_ncc;
     errors[w] = found ? fabs(error) : HUGE_VAL;
     if (found) {
       late[n_found++] = error;
