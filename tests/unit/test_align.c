@@ -64,7 +64,7 @@ put_word(float *f, size_t at, const float *word, size_t n, size_t m)
   return at + m;
 }
 
-/* Guide: pause, A, a pause of GP frames, B, C, pause.  Take: the same
+/* Guide: pause, A, a pause of gp frames, B, C, pause.  Take: the same
    words (A and B each 10 % longer), but a filler X and 150 ms pauses
    around it where the guide has its short pause.  Returns the worst error, ms, of
    the map at the onsets of B and C; *filler_spread: guide frames the
