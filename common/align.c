@@ -666,6 +666,22 @@ warp(const float *g, size_t n, const float *tk, size_t m, const long long *first
   return st;
 }
 
+/* The coarse frames (COARSE frames each) of a track's silences, silent
+   where all of theirs are: coarse[count_coarse] (the caller frees it), or
+   NULL for no silences (or no memory: the caller tells them apart). */
+static unsigned char *
+coarse_silences(const unsigned char *silent, size_t count, size_t count_coarse)
+{
+  unsigned char *coarse = silent ? (unsigned char *)malloc(count_coarse) : NULL;
+  for (size_t c = 0; coarse && c < count_coarse; ++c) {
+    coarse[c] = 1;
+    for (size_t f = c * COARSE; f < (c + 1) * COARSE && f < count; ++f) {
+      coarse[c] = coarse[c] && silent[f];
+    }
+  }
+  return coarse;
+}
+
 int
 ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
              const unsigned char *take_silent, const unsigned char *guide_silent,
@@ -694,8 +710,8 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
      are) in the whole band, then every frame within +-FINE of that path */
   float *gc = (float *)calloc(nc * PS_ALIGN_DIMS, sizeof(float));
   float *tc = (float *)calloc(mc * PS_ALIGN_DIMS, sizeof(float));
-  unsigned char *sc = take_silent ? (unsigned char *)malloc(mc) : NULL;
-  unsigned char *gsc = guide_silent ? (unsigned char *)malloc(nc) : NULL;
+  unsigned char *sc = coarse_silences(take_silent, m, mc);
+  unsigned char *gsc = coarse_silences(guide_silent, n, nc);
   long long *firstc = (long long *)malloc(nc * sizeof(long long));
   double *mapc = (double *)malloc(nc * sizeof(double));
   if (!gc || !tc || (take_silent && !sc) || (guide_silent && !gsc) || !firstc || !mapc) {
@@ -715,18 +731,6 @@ ps_align_dtw(const float *g, size_t n, const float *tk, size_t m, size_t w,
       for (int d = 0; d < PS_ALIGN_DIMS; ++d) {
         dst[t][c * PS_ALIGN_DIMS + d] /= (float)count;
       }
-    }
-  }
-  for (size_t c = 0; sc && c < mc; ++c) {
-    sc[c] = 1;
-    for (size_t f = c * COARSE; f < (c + 1) * COARSE && f < m; ++f) {
-      sc[c] = sc[c] && take_silent[f];
-    }
-  }
-  for (size_t c = 0; gsc && c < nc; ++c) {
-    gsc[c] = 1;
-    for (size_t f = c * COARSE; f < (c + 1) * COARSE && f < n; ++f) {
-      gsc[c] = gsc[c] && guide_silent[f];
     }
   }
   if (!st) {

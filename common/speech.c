@@ -620,7 +620,8 @@ decide(PsSpeech *s)
      probability needs CONTEXT_AFTER hops, bridging the rest */
   while (s->hops > s->decided + LOOKAHEAD_HOPS) {
     const int64_t k = (int64_t)s->decided;
-    bool speech = solid(s, k);
+    const bool solid_k = solid(s, k);
+    bool speech = solid_k;
     if (!speech) {
       bool before = false, after = false;
       for (int64_t j = k - 1; j >= k - BRIDGE_HOPS && !before; --j) {
@@ -637,7 +638,6 @@ decide(PsSpeech *s)
        detection.  Over a quiet floor (and before half a second of speech
        has been heard) it does not: door rings and steps stay as short as
        the combiner finds them. */
-    const bool solid_k = solid(s, k);
     if (!speech && s->speech_n >= SPEECH_LEVEL_HOPS && s->last_solid >= 0 &&
         k - s->last_solid <= HANG_HOPS &&
         s->speech_db - s->raw_noise_db[k % RAW_RING] < HANG_SNR_DB) {

@@ -9,8 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Coarse samples gathered on the stack per search (at any rate from 8 kHz
-   about 60 of the continuation and 160 of the lags). */
+/* Coarse samples gathered on the stack per search: those of the
+   continuation and of every lag (at most 235, just under 9 kHz; about 157
+   at the usual rates; init checks). */
 #define COARSE_MAX 512
 
 struct PsTsm {
@@ -22,6 +23,14 @@ struct PsTsm {
   float *window;
   float *head; /* a render's second half's first half frame (see ps_tsm_render) */
 };
+
+/* Samples the coarse search reads of one frame's continuation; with its
+   lags', that many more than 2 tolerance / coarse. */
+static size_t
+coarse_count(const PsTsm *t)
+{
+  return (t->hop + t->coarse - 1) / t->coarse;
+}
 
 int
 ps_tsm_init(PsTsm **out, double rate)
@@ -46,6 +55,10 @@ ps_tsm_init(PsTsm **out, double rate)
      the fine search then takes every lag within half a step of the best */
   t->coarse = (size_t)lround(rate / 6000.0);
   t->coarse = t->coarse ? t->coarse : 1;
+  if (coarse_count(t) + 2 * t->tolerance / t->coarse + 1 > COARSE_MAX) {
+    ps_tsm_free(&t); /* not at any rate of 8-192 kHz */
+    return PS_ERR_RATE;
+  }
   t->window = (float *)calloc(t->frame, sizeof(float));
   t->head = (float *)calloc(t->hop, sizeof(float));
   if (!t->window || !t->head) {
@@ -199,52 +212,40 @@ ps_tsm_choose(const PsTsm *t, const PsTsmSource *s, double centre, long long pre
      and those every candidate lag reads (lag -tol + k step reads
      cand[k..k + n_nat)) */
   float nat[COARSE_MAX], cand[COARSE_MAX];
-  const size_t n_nat = (t->hop + (size_t)step - 1) / (size_t)step;
-  const size_t n_lags = (size_t)(2 * tol / step) + 1;
-  if (n_nat + n_lags <= COARSE_MAX) {
-    float aa = 0.0f;
-    for (size_t m = 0; m < n_nat; ++m) {
-      nat[m] = sample(s, natural + (long long)m * step);
-      aa += nat[m] * nat[m];
-    }
-    for (size_t m = 0; m < n_nat + n_lags - 1; ++m) {
-      cand[m] = sample(s, ideal - tol + (long long)m * step);
-    }
-    for (size_t k = 0; k < n_lags; ++k) {
-      const long long d = -tol + (long long)k * step;
-      float pab[8] = {0}, pbb[8] = {0};
-      const float *c = cand + k;
-      size_t m = 0;
-      for (; m + 8 <= n_nat; m += 8) {
-        for (int q = 0; q < 8; ++q) {
-          pab[q] += nat[m + q] * c[m + q];
-          pbb[q] += c[m + q] * c[m + q];
-        }
-      }
-      for (; m < n_nat; ++m) {
-        pab[0] += nat[m] * c[m];
-        pbb[0] += c[m] * c[m];
-      }
-      float ab = 0.0f, bb = 0.0f;
+  const size_t n_nat = coarse_count(t), n_lags = (size_t)(2 * tol / step) + 1;
+  float aa = 0.0f;
+  for (size_t m = 0; m < n_nat; ++m) {
+    nat[m] = sample(s, natural + (long long)m * step);
+    aa += nat[m] * nat[m];
+  }
+  for (size_t m = 0; m < n_nat + n_lags - 1; ++m) {
+    cand[m] = sample(s, ideal - tol + (long long)m * step);
+  }
+  for (size_t k = 0; k < n_lags; ++k) {
+    const long long d = -tol + (long long)k * step;
+    float pab[8] = {0}, pbb[8] = {0};
+    const float *c = cand + k;
+    size_t m = 0;
+    for (; m + 8 <= n_nat; m += 8) {
       for (int q = 0; q < 8; ++q) {
-        ab += pab[q];
-        bb += pbb[q];
-      }
-      const double like = aa > 0.0f && bb > 0.0f ? (double)ab / sqrt((double)aa * (double)bb) : 0.0;
-      const double score = like - PS_TSM_PULL * (double)(d < 0 ? -d : d) / (double)tol;
-      if (score > best_score) {
-        best_score = score;
-        best = ideal + d;
+        pab[q] += nat[m + q] * c[m + q];
+        pbb[q] += c[m + q] * c[m + q];
       }
     }
-  } else {
-    for (long long d = -tol; d <= tol; d += step) {
-      const double score = similarity(s, natural, ideal + d, t->hop, t->coarse) -
-                           PS_TSM_PULL * (double)(d < 0 ? -d : d) / (double)tol;
-      if (score > best_score) {
-        best_score = score;
-        best = ideal + d;
-      }
+    for (; m < n_nat; ++m) {
+      pab[0] += nat[m] * c[m];
+      pbb[0] += c[m] * c[m];
+    }
+    float ab = 0.0f, bb = 0.0f;
+    for (int q = 0; q < 8; ++q) {
+      ab += pab[q];
+      bb += pbb[q];
+    }
+    const double like = aa > 0.0f && bb > 0.0f ? (double)ab / sqrt((double)aa * (double)bb) : 0.0;
+    const double score = like - PS_TSM_PULL * (double)(d < 0 ? -d : d) / (double)tol;
+    if (score > best_score) {
+      best_score = score;
+      best = ideal + d;
     }
   }
   if (step > 1) {
@@ -310,9 +311,11 @@ render_frames(void *arg)
     const double centre = ps_tsm_map(j->out_times, j->in_times, j->n_anchors, (double)(k * hop));
     previous = ps_tsm_choose(j->t, j->src, centre, previous, k > j->k0);
     if (k == j->k0 && j->head) {
+      /* the frame's first half into head (output k hop - hop + q at q) */
       for (long long q = 0; q < hop; ++q) {
-        j->head[q] = j->t->window[q] * sample(j->src, previous + q);
+        j->head[q] = 0.0f;
       }
+      ps_tsm_add(j->t, j->src, previous, j->head, SIZE_MAX, 0, 0, hop);
       ps_tsm_add(j->t, j->src, previous, j->out, SIZE_MAX, k * hop - hop, k * hop, j->n_out);
     } else {
       ps_tsm_add(j->t, j->src, previous, j->out, SIZE_MAX, k * hop - hop, 0, j->n_out);

@@ -288,7 +288,7 @@ audio_load_mono(const char *path, const char *command, size_t *n, double *rate)
   }
   const int ch = in.info.channels;
   float *mono = (float *)calloc((size_t)in.info.frames, sizeof(float));
-  float *buf = (float *)malloc((size_t)READ_FRAMES * (size_t)ch * sizeof(float));
+  float *buf = ch > 1 ? (float *)malloc((size_t)READ_FRAMES * (size_t)ch * sizeof(float)) : NULL;
   sf_count_t done = 0, got = 0;
   if (ch == 1 && mono) {
     /* straight in, then anything not finite silenced */
@@ -297,7 +297,7 @@ audio_load_mono(const char *path, const char *command, size_t *n, double *rate)
       mono[i] = isfinite(mono[i]) ? mono[i] : 0.0f;
     }
   }
-  while (ch > 1 && mono && buf && (got = sf_readf_float(in.sf, buf, READ_FRAMES)) > 0) {
+  while (mono && buf && (got = sf_readf_float(in.sf, buf, READ_FRAMES)) > 0) {
     for (sf_count_t i = 0; i < got && done + i < in.info.frames; ++i) {
       float s = 0.0f;
       for (int c = 0; c < ch; ++c) {

@@ -178,10 +178,8 @@ cmd_align(int argc, char **argv)
       out_times[i] = (double)i * per_frame;
       in_times[i] = take_frame[i] * per_frame;
     }
-    if (same_rate) {
-      have = n_take;
-    }
-    if (ps_tsm_render(tsm, same_rate ? take : resampled, have, out_times, in_times, f_guide, out,
+    const float *source = same_rate ? take : resampled;
+    if (ps_tsm_render(tsm, source, same_rate ? n_take : have, out_times, in_times, f_guide, out,
                       n_guide) ||
         audio_save_mono(o.output, "align", out, n_guide, rate_guide)) {
       fprintf(stderr, "postsync align: cannot render the aligned take\n");
